@@ -80,6 +80,36 @@ typedef enum {
   FERRY_CHECK_GROUP_CAPACITY,      /*< nick=capacity >*/
 } FerryCheckGroup;
 
+/* The specification's states of a migration. */
+typedef enum {
+  FERRY_STATE_INITIALIZING,  /*< nick=initializing >*/
+  FERRY_STATE_READY,         /*< nick=ready >*/
+  FERRY_STATE_RUNNING,       /*< nick=running >*/
+  FERRY_STATE_PAUSED,        /*< nick=paused >*/
+  FERRY_STATE_COMPLETED,     /*< nick=completed >*/
+  FERRY_STATE_ERROR,         /*< nick=error >*/
+  FERRY_STATE_STOPPED,       /*< nick=stopped >*/
+} FerryState;
+
+/* How the Error Handler sorts a failure (see DESIGN.md, "Errors"). */
+typedef enum {
+  FERRY_ERROR_CLASS_TEMPORARY,    /*< nick=temporary >*/
+  FERRY_ERROR_CLASS_DEPENDENCY,   /*< nick=dependency >*/
+  FERRY_ERROR_CLASS_DATA,         /*< nick=data >*/
+  FERRY_ERROR_CLASS_PERFORMANCE,  /*< nick=performance >*/
+  FERRY_ERROR_CLASS_CRITICAL,     /*< nick=critical >*/
+} FerryErrorClass;
+
+#define FERRY_ERROR_CLASS_LAST (FERRY_ERROR_CLASS_CRITICAL + 1)
+
+/* What the user decides for a table that failed. */
+typedef enum {
+  FERRY_RESOLUTION_RETRY,           /*< nick=retry >*/
+  FERRY_RESOLUTION_SKIP,            /*< nick=skip >*/
+  FERRY_RESOLUTION_TRUNCATE_RETRY,  /*< nick=truncate-retry >*/
+  FERRY_RESOLUTION_ABORT,           /*< nick=abort >*/
+} FerryResolution;
+
 const char *ferry_enum_to_nick   (GType       enum_type,
                                   int         value);
 gboolean    ferry_enum_from_nick (GType       enum_type,
