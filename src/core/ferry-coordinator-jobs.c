@@ -1,0 +1,1488 @@
+/* ferry-coordinator-jobs.c — what the coordinator's threads do
+ *
+ * Everything here runs off the main thread: on a worker (a chunk, a
+ * deferred DDL statement, a validation, each with the worker's Slot) or
+ * on the control thread (the journal, the snapshot, the schema copy,
+ * the sequences). Nothing here touches the schedule: results go back
+ * through the GTask.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-coordinator"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "ferry-coordinator-private.h"
+#include "ferry-enum-types.h"
+
+/* Session settings that make text output identical on both servers, so
+ * that checksums of rows computed on each can be compared. */
+static const char *canonical_settings =
+  "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC';"
+  " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET lc_monetary = 'C';";
+
+char **
+ferry_table_dup_copy_columns (FerryTable *table)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GPtrArray *columns = ferry_table_get_columns (table);
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      FerryColumn *column = g_ptr_array_index (columns, i);
+      if (!column->generated)
+        g_strv_builder_add (builder, column->name);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+int_string (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* Slots */
+
+static gboolean
+slot_open_one (FerryCoordinator  *self,
+               FerryConnection   *connection,
+               GError           **error)
+{
+  FerryConfig *config = self->config;
+  g_autofree char *timeouts = NULL;
+
+  if (!ferry_connection_open (connection, ferry_config_get_connect_timeout (config),
+                              0, self->cancellable, error))
+    return FALSE;
+
+  /* A chunk may run as long as timeout_seconds, no longer: past that the
+   * server cancels it (57014) and the error handler splits it. */
+  timeouts = g_strdup_printf ("SET statement_timeout = '%us'; SET idle_in_transaction_session_timeout = 0;",
+                              ferry_config_get_timeout_seconds (config));
+  return ferry_connection_exec (connection, timeouts, error) &&
+         ferry_connection_exec (connection, canonical_settings, error);
+}
+
+static gboolean
+slot_ensure (FerryCoordinator  *self,
+             Slot              *slot,
+             gboolean           need_source,
+             GError           **error)
+{
+  if (slot->broken)
+    {
+      ferry_connection_close (slot->source);
+      ferry_connection_close (slot->target);
+      slot->broken = FALSE;
+    }
+
+  if (need_source && !ferry_connection_is_open (slot->source) &&
+      !slot_open_one (self, slot->source, error))
+    return FALSE;
+
+  if (!ferry_connection_is_open (slot->target) && !slot_open_one (self, slot->target, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+begin_source_snapshot (FerryCoordinator  *self,
+                       FerryConnection   *source,
+                       GError           **error)
+{
+  g_autofree char *set = NULL;
+  g_autofree char *literal = NULL;
+
+  if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return FALSE;
+
+  if (self->snapshot_id == NULL)
+    return TRUE;
+
+  literal = ferry_quote_literal (self->snapshot_id);
+  set = g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal);
+  return ferry_connection_exec (source, set, error);
+}
+
+static void
+rollback_quietly (FerryConnection *connection)
+{
+  if (connection != NULL && ferry_connection_is_open (connection))
+    {
+      PGconn *conn = ferry_connection_get_pgconn (connection);
+      if (PQtransactionStatus (conn) != PQTRANS_IDLE)
+        ferry_connection_exec (connection, "ROLLBACK", NULL);
+    }
+}
+
+/* Chunks */
+
+static gboolean
+run_chunk (FerryCoordinator  *self,
+           Work              *work,
+           WorkResult        *res,
+           GError           **error)
+{
+  Slot *slot = work->slot;
+  g_auto(GStrv) columns = ferry_table_dup_copy_columns (work->heap);
+  FerryCopyFormat format = ferry_config_get_copy_format (self->config);
+  g_autofree char *select_sql = NULL;
+  g_autofree char *insert_sql = NULL;
+  g_autofree char *done_sql = NULL;
+  g_autofree char *migration = int_string (self->migration_id);
+  g_autofree char *chunk = int_string (work->chunk_id);
+  g_autoptr(PGresult) check = NULL;
+  g_autoptr(PGresult) update = NULL;
+  FerryCopyResult copied = { 0 };
+  gint64 started = g_get_monotonic_time ();
+
+  if (!slot_ensure (self, slot, TRUE, error))
+    return FALSE;
+
+  if (!begin_source_snapshot (self, slot->source, error) ||
+      !ferry_connection_exec (slot->target, "BEGIN", error))
+    goto fail;
+
+  /* Already on the target? After a lost COMMIT acknowledgement, or when
+   * another process resumed the migration, the journal knows. */
+  {
+    g_autofree char *schema = ferry_quote_ident (ferry_journal_get_schema (self->journal));
+    g_autofree char *check_sql = g_strdup_printf ("SELECT coalesce(rows, 0), coalesce(bytes, 0) FROM %s.chunk"
+                                                  " WHERE migration_id = $1 AND chunk_id = $2"
+                                                  " AND finished_at IS NOT NULL",
+                                                  schema);
+    const char *params[] = { migration, chunk };
+
+    check = ferry_connection_query_params (slot->target, check_sql, 2, params, error);
+    if (check == NULL)
+      goto fail;
+    if (PQntuples (check) > 0)
+      {
+        res->already_done = TRUE;
+        res->rows = g_ascii_strtoull (PQgetvalue (check, 0, 0), NULL, 10);
+        res->bytes = g_ascii_strtoull (PQgetvalue (check, 0, 1), NULL, 10);
+        rollback_quietly (slot->target);
+        rollback_quietly (slot->source);
+        return TRUE;
+      }
+  }
+
+  select_sql = ferry_copy_select_sql (ferry_table_get_quoted_name (work->heap),
+                                      (const char * const *)columns, work->predicate, format);
+  insert_sql = ferry_copy_insert_sql (ferry_table_get_quoted_name (work->heap),
+                                      (const char * const *)columns, format);
+
+  if (!ferry_copy_stream (slot->source, slot->target, select_sql, insert_sql,
+                          &work->live, &copied, error))
+    goto fail;
+
+  /* The chunk's journal row, in the chunk's transaction. */
+  {
+    g_autofree char *rows = int_string (copied.rows);
+    g_autofree char *bytes = int_string (copied.bytes);
+    g_autofree char *checksum = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", copied.checksum);
+    g_autofree char *attempts = g_strdup_printf ("%u", work->attempts);
+    g_autofree char *duration = int_string ((g_get_monotonic_time () - started) / 1000);
+    const char *params[] = { migration, chunk, rows, bytes, checksum, attempts, duration };
+
+    done_sql = ferry_journal_chunk_done_sql (self->journal);
+    update = ferry_connection_query_params (slot->target, done_sql, G_N_ELEMENTS (params), params, error);
+    if (update == NULL)
+      goto fail;
+  }
+
+  if (g_strcmp0 (PQcmdTuples (update), "1") != 0)
+    {
+      /* Someone else recorded this chunk meanwhile: ours must not land. */
+      rollback_quietly (slot->target);
+      rollback_quietly (slot->source);
+      res->already_done = TRUE;
+      res->rows = copied.rows;
+      res->bytes = copied.bytes;
+      return TRUE;
+    }
+
+  if (!ferry_connection_exec (slot->target, "COMMIT", error))
+    goto fail;
+  rollback_quietly (slot->source);
+
+  res->rows = copied.rows;
+  res->bytes = copied.bytes;
+  return TRUE;
+
+fail:
+  rollback_quietly (slot->target);
+  rollback_quietly (slot->source);
+  return FALSE;
+}
+
+/* Deferred DDL */
+
+static gboolean
+run_ddl (FerryCoordinator  *self,
+         Work              *work,
+         GError           **error)
+{
+  Slot *slot = work->slot;
+  FerryJournalDdl *ddl = work->ddl;
+
+  if (!slot_ensure (self, slot, FALSE, error))
+    return FALSE;
+
+  /* Index builds and validation may take longer than a chunk. */
+  if (!ferry_connection_exec (slot->target, "SET statement_timeout = 0", error))
+    return FALSE;
+
+  if (!ddl->restored)
+    {
+      if (!ferry_connection_exec (slot->target, "BEGIN", error) ||
+          !ferry_connection_exec (slot->target, ddl->restore_sql, error) ||
+          !ferry_journal_mark_ddl (self->journal, slot->target, ddl->ddl_id, ddl->validate_sql == NULL, error) ||
+          !ferry_connection_exec (slot->target, "COMMIT", error))
+        goto fail;
+      ddl->restored = TRUE;
+    }
+
+  if (ddl->validate_sql != NULL && !ddl->validated)
+    {
+      if (!ferry_connection_exec (slot->target, "BEGIN", error) ||
+          !ferry_connection_exec (slot->target, ddl->validate_sql, error) ||
+          !ferry_journal_mark_ddl (self->journal, slot->target, ddl->ddl_id, TRUE, error) ||
+          !ferry_connection_exec (slot->target, "COMMIT", error))
+        goto fail;
+      ddl->validated = TRUE;
+    }
+
+  return ferry_connection_exec (slot->target, "RESET statement_timeout", NULL) || TRUE;
+
+fail:
+  rollback_quietly (slot->target);
+  ferry_connection_exec (slot->target, "RESET statement_timeout", NULL);
+  return FALSE;
+}
+
+/* Validation */
+
+static char *
+validation_sql (FerryTable *heap,
+                const char *predicate,
+                gboolean    checksums)
+{
+  g_auto(GStrv) columns = ferry_table_dup_copy_columns (heap);
+  GString *sql = g_string_new ("SELECT count(*)");
+
+  if (checksums)
+    {
+      /* An order-independent checksum: the sum of the first 60 bits of
+       * every row's md5, in numeric so that it cannot overflow. */
+      g_string_append (sql, ", coalesce(sum(('x' || substr(md5(ROW(");
+      for (guint i = 0; columns[i] != NULL; i++)
+        {
+          g_autofree char *quoted = ferry_quote_ident (columns[i]);
+          g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", quoted);
+        }
+      g_string_append (sql, ")::text), 1, 15))::bit(60)::bigint::numeric), 0)::text");
+    }
+  else
+    g_string_append (sql, ", NULL::text");
+
+  g_string_append_printf (sql, " FROM ONLY %s", ferry_table_get_quoted_name (heap));
+  if (predicate != NULL && !g_str_equal (predicate, "true"))
+    g_string_append_printf (sql, " WHERE %s", predicate);
+
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+run_validate (FerryCoordinator  *self,
+              Work              *work,
+              GError           **error)
+{
+  Slot *slot = work->slot;
+  gboolean checksums = ferry_config_get_validation (self->config) == FERRY_VALIDATION_MODE_CHECKSUMS;
+  g_autofree char *sql = validation_sql (work->heap, work->predicate, checksums);
+  g_autoptr(PGresult) source = NULL;
+  g_autoptr(PGresult) target = NULL;
+
+  if (!slot_ensure (self, slot, TRUE, error))
+    return FALSE;
+
+  /* Counting a big table can take a while. */
+  if (!ferry_connection_exec (slot->source, "SET statement_timeout = 0", error) ||
+      !ferry_connection_exec (slot->target, "SET statement_timeout = 0", error))
+    return FALSE;
+
+  if (!begin_source_snapshot (self, slot->source, error))
+    return FALSE;
+
+  source = ferry_connection_query (slot->source, sql, error);
+  rollback_quietly (slot->source);
+  if (source == NULL)
+    return FALSE;
+
+  target = ferry_connection_query (slot->target, sql, error);
+  if (target == NULL)
+    return FALSE;
+
+  work->source_rows = g_ascii_strtoll (PQgetvalue (source, 0, 0), NULL, 10);
+  work->target_rows = g_ascii_strtoll (PQgetvalue (target, 0, 0), NULL, 10);
+  g_clear_pointer (&work->source_checksum, g_free);
+  g_clear_pointer (&work->target_checksum, g_free);
+  if (!PQgetisnull (source, 0, 1))
+    work->source_checksum = g_strdup (PQgetvalue (source, 0, 1));
+  if (!PQgetisnull (target, 0, 1))
+    work->target_checksum = g_strdup (PQgetvalue (target, 0, 1));
+  work->matches = work->source_rows == work->target_rows &&
+                  g_strcmp0 (work->source_checksum, work->target_checksum) == 0;
+
+  ferry_connection_exec (slot->source, "RESET statement_timeout", NULL);
+  ferry_connection_exec (slot->target, "RESET statement_timeout", NULL);
+
+  return ferry_journal_record_validation (self->journal, slot->target, self->migration_id,
+                                          ferry_table_get_schema (work->table),
+                                          ferry_table_get_name (work->table),
+                                          work->part, work->source_rows, work->target_rows,
+                                          work->source_checksum, work->target_checksum,
+                                          work->matches, error);
+}
+
+void
+ferry_job_run_work (FerryCoordinator *self,
+                    Work             *work,
+                    GTask            *task)
+{
+  g_autoptr(GError) error = NULL;
+  WorkResult *res = g_new0 (WorkResult, 1);
+  gboolean ok = FALSE;
+
+  switch (work->kind)
+    {
+    case WORK_CHUNK:
+      ok = run_chunk (self, work, res, &error);
+      break;
+    case WORK_DDL:
+      ok = run_ddl (self, work, &error);
+      break;
+    case WORK_VALIDATE:
+      ok = run_validate (self, work, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    {
+      g_free (res);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, res, g_free);
+}
+
+/* Schema copy with pg_dump and pg_restore */
+
+/* The newest installed client tool that can read the source: pg_dump
+ * refuses servers newer than itself. */
+static char *
+find_pg_tool (const char  *name,
+              int          server_version,
+              GError     **error)
+{
+  int server_major = server_version / 10000;
+  const char *bindir = g_getenv ("FERRY_PG_BINDIR");
+  g_autofree char *in_path = NULL;
+
+  if (bindir != NULL)
+    return g_build_filename (bindir, name, NULL);
+
+  for (int major = 30; major >= server_major && major >= 10; major--)
+    {
+      g_autofree char *path = g_strdup_printf ("/usr/lib/postgresql/%d/bin/%s", major, name);
+      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&path);
+    }
+
+  in_path = g_find_program_in_path (name);
+  if (in_path != NULL)
+    return g_steal_pointer (&in_path);
+
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+               _("%s (PostgreSQL %d or newer) is needed for “schema: copy” and was not found; "
+                 "install the PostgreSQL client tools or set FERRY_PG_BINDIR"),
+               name, server_major);
+  return NULL;
+}
+
+static gboolean
+run_tool (GPtrArray  *argv,
+          const char *what,
+          GError    **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *err_text = NULL;
+
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               error);
+  if (process == NULL)
+    return FALSE;
+
+  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err_text, error))
+    return FALSE;
+
+  if (!g_subprocess_get_successful (process))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_FAILED, "%s: %s", what,
+                   err_text && *err_text ? g_strchomp (err_text) : _("failed"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+dump_path (FerryCoordinator *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "ferry", NULL);
+  g_autofree char *name = g_strdup_printf ("schema-%" G_GINT64_FORMAT ".dump", self->migration_id);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+ensure_schema_dump (FerryCoordinator  *self,
+                    GError           **error)
+{
+  g_autofree char *path = dump_path (self);
+  g_autofree char *pg_dump = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+  const char * const *include = ferry_config_get_include (self->config);
+  const char * const *exclude = ferry_config_get_exclude (self->config);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  pg_dump = find_pg_tool ("pg_dump", ferry_catalog_get_server_version (catalog), error);
+  if (pg_dump == NULL)
+    return FALSE;
+
+  g_ptr_array_add (argv, g_steal_pointer (&pg_dump));
+  g_ptr_array_add (argv, g_strdup ("--schema-only"));
+  g_ptr_array_add (argv, g_strdup ("--format=custom"));
+  g_ptr_array_add (argv, g_strdup_printf ("--file=%s", path));
+  g_ptr_array_add (argv, g_strdup_printf ("--exclude-schema=%s", ferry_config_get_journal_schema (self->config)));
+
+  /* Filters: name every included table (and its partitions). */
+  if ((include != NULL && include[0] != NULL) || (exclude != NULL && exclude[0] != NULL))
+    {
+      GPtrArray *tables = ferry_catalog_get_tables (catalog);
+
+      for (guint i = 0; i < tables->len; i++)
+        {
+          FerryTable *table = g_ptr_array_index (tables, i);
+          if (ferry_table_get_included (table) && ferry_table_get_extension (table) == NULL)
+            g_ptr_array_add (argv, g_strdup_printf ("--table=%s", ferry_table_get_quoted_name (table)));
+        }
+    }
+
+  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_source (self->config)));
+
+  if (!run_tool (argv, _("pg_dump of the source schema"), error))
+    {
+      g_unlink (path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+restore_section (FerryCoordinator  *self,
+                 const char        *section,
+                 GError           **error)
+{
+  g_autofree char *path = dump_path (self);
+  g_autofree char *pg_restore = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+
+  if (!ensure_schema_dump (self, error))
+    return FALSE;
+
+  pg_restore = find_pg_tool ("pg_restore", ferry_catalog_get_server_version (catalog), error);
+  if (pg_restore == NULL)
+    return FALSE;
+
+  g_ptr_array_add (argv, g_steal_pointer (&pg_restore));
+  g_ptr_array_add (argv, g_strdup_printf ("--section=%s", section));
+  g_ptr_array_add (argv, g_strdup ("--exit-on-error"));
+  if (g_str_equal (section, "pre-data"))
+    g_ptr_array_add (argv, g_strdup ("--single-transaction"));
+  else
+    g_ptr_array_add (argv, g_strdup_printf ("--jobs=%u", ferry_config_get_max_parallel (self->config)));
+  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_target (self->config)));
+  g_ptr_array_add (argv, g_strdup (path));
+
+  return run_tool (argv, section, error);
+}
+
+/* Dropping constraints and indexes for the load */
+
+static char *
+ddl_key (const char *kind,
+         const char *schema,
+         const char *table,
+         const char *object)
+{
+  return g_strdup_printf ("%s\037%s\037%s\037%s", kind, schema, table, object);
+}
+
+/* [[schema, name], …] of the target tables this migration writes. */
+static char *
+target_tables_json (FerryCoordinator *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  GPtrArray *order = ferry_analyzer_get_order (ferry_validator_get_analyzer (self->validator));
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < order->len; i++)
+    {
+      FerryTable *table = g_ptr_array_index (order, i);
+      GPtrArray *partitions = ferry_table_get_partitions (table);
+
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, ferry_table_get_schema (table));
+      json_builder_add_string_value (b, ferry_table_get_name (table));
+      json_builder_end_array (b);
+      for (guint p = 0; p < partitions->len; p++)
+        {
+          FerryTable *part = g_ptr_array_index (partitions, p);
+          json_builder_begin_array (b);
+          json_builder_add_string_value (b, ferry_table_get_schema (part));
+          json_builder_add_string_value (b, ferry_table_get_name (part));
+          json_builder_end_array (b);
+        }
+    }
+  json_builder_end_array (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+#define TARGETS_CTE \
+  "WITH targets AS (SELECT t->>0 AS nspname, t->>1 AS relname" \
+  "                   FROM pg_catalog.jsonb_array_elements($1::jsonb) AS t)"
+
+static gboolean
+drop_one (FerryCoordinator  *self,
+          const char        *kind,
+          const char        *schema,
+          const char        *table,
+          const char        *object,
+          const char        *ref_schema,
+          const char        *ref_name,
+          const char        *restore_sql,
+          const char        *validate_sql,
+          const char        *drop_sql,
+          GError           **error)
+{
+  FerryConnection *target = self->control_target;
+
+  /* The definition goes to the journal in the transaction that drops
+   * it: it is never gone without a record of how to put it back. */
+  if (!ferry_connection_exec (target, "BEGIN", error))
+    return FALSE;
+
+  if (ferry_journal_add_ddl (self->journal, target, self->migration_id, kind, schema, table,
+                             object, ref_schema, ref_name, restore_sql, validate_sql, error) == 0 ||
+      !ferry_connection_exec (target, drop_sql, error) ||
+      !ferry_connection_exec (target, "COMMIT", error))
+    {
+      rollback_quietly (target);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+drop_foreign_keys (FerryCoordinator  *self,
+                   GHashTable        *journaled,
+                   GError           **error)
+{
+  FerryPlan *plan = ferry_validator_get_plan (self->validator);
+  FerryAnalyzer *analyzer = ferry_plan_get_analyzer (plan);
+  gboolean rebuild = ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD;
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *targets = target_tables_json (self);
+  const char *params[] = { targets };
+  g_autoptr(PGresult) result = NULL;
+  GPtrArray *fks = ferry_analyzer_get_foreign_keys (analyzer);
+
+  /* keep: only what the plan says must go (cycles, self-references of
+   * chunked tables). rebuild: every foreign key of the tables loaded. */
+  for (guint i = 0; i < fks->len; i++)
+    {
+      FerryForeignKey *fk = g_ptr_array_index (fks, i);
+      if (ferry_plan_get_fk_action (plan, fk) == FERRY_FK_ACTION_DROP_READD)
+        g_hash_table_add (wanted, ddl_key ("foreign-key", ferry_table_get_schema (fk->child),
+                                           ferry_table_get_name (fk->child), fk->name));
+    }
+
+  if (!rebuild && g_hash_table_size (wanted) == 0)
+    return TRUE;
+
+  result = ferry_connection_query_params (self->control_target,
+    TARGETS_CTE
+    " SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid),"
+    "        rn.nspname, rc.relname, con.convalidated, c.relkind"
+    " FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid"
+    " JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
+    " JOIN targets t ON t.nspname = n.nspname AND t.relname = c.relname"
+    " WHERE con.contype = 'f' AND con.conparentid = 0"
+    " ORDER BY 1, 2, 3",
+    1, params, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      const char *schema = PQgetvalue (result, i, 0);
+      const char *table = PQgetvalue (result, i, 1);
+      const char *name = PQgetvalue (result, i, 2);
+      const char *def = PQgetvalue (result, i, 3);
+      gboolean validated = PQgetvalue (result, i, 6)[0] == 't';
+      gboolean partitioned = PQgetvalue (result, i, 7)[0] == 'p';
+      g_autofree char *key = ddl_key ("foreign-key", schema, table, name);
+      g_autofree char *qtable = ferry_quote_qualified (schema, table);
+      g_autofree char *qname = ferry_quote_ident (name);
+      g_autofree char *restore = NULL;
+      g_autofree char *validate = NULL;
+      g_autofree char *drop = NULL;
+
+      if (g_hash_table_contains (journaled, key))
+        continue;
+      if (!rebuild && !g_hash_table_contains (wanted, key))
+        continue;
+
+      /* Re-added NOT VALID (cheap, no scan) and validated afterwards with
+       * a lock that lets readers and writers go on. PostgreSQL 15 cannot
+       * add a NOT VALID foreign key to a partitioned table: those are
+       * added validated in one step. A key that was NOT VALID before
+       * stays so. */
+      if (!validated || partitioned)
+        restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s", qtable, qname, def);
+      else
+        {
+          restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID", qtable, qname, def);
+          validate = g_strdup_printf ("ALTER TABLE %s VALIDATE CONSTRAINT %s", qtable, qname);
+        }
+      drop = g_strdup_printf ("ALTER TABLE %s DROP CONSTRAINT %s", qtable, qname);
+
+      if (!drop_one (self, "foreign-key", schema, table, name,
+                     PQgetvalue (result, i, 4), PQgetvalue (result, i, 5),
+                     restore, validate, drop, error))
+        return FALSE;
+      g_hash_table_add (journaled, g_steal_pointer (&key));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+drop_indexes (FerryCoordinator  *self,
+              GHashTable        *journaled,
+              GError           **error)
+{
+  g_autofree char *targets = target_tables_json (self);
+  const char *params[] = { targets };
+  g_autoptr(PGresult) result = NULL;
+
+  /* Secondary indexes: not the primary key, not an index of a partition
+   * (its parent's index stands for it), not one a remaining foreign key
+   * (of a table outside the migration) depends on. */
+  result = ferry_connection_query_params (self->control_target,
+    TARGETS_CTE
+    " SELECT n.nspname, c.relname, i.relname, pg_catalog.pg_get_indexdef(x.indexrelid),"
+    "        con.conname, pg_catalog.pg_get_constraintdef(con.oid)"
+    " FROM pg_catalog.pg_index x"
+    " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+    " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN targets t ON t.nspname = n.nspname AND t.relname = c.relname"
+    " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid"
+    "                                       AND con.contype IN ('u', 'x')"
+    " WHERE NOT x.indisprimary"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = x.indexrelid)"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid)"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+    "                 AND d.objid = x.indexrelid AND d.deptype = 'e')"
+    " ORDER BY 1, 2, 3",
+    1, params, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      const char *schema = PQgetvalue (result, i, 0);
+      const char *table = PQgetvalue (result, i, 1);
+      const char *index = PQgetvalue (result, i, 2);
+      gboolean constraint = !PQgetisnull (result, i, 4);
+      const char *object = constraint ? PQgetvalue (result, i, 4) : index;
+      const char *kind = constraint ? "constraint" : "index";
+      g_autofree char *key = ddl_key (kind, schema, table, object);
+      g_autofree char *qtable = ferry_quote_qualified (schema, table);
+      g_autofree char *restore = NULL;
+      g_autofree char *drop = NULL;
+
+      if (g_hash_table_contains (journaled, key))
+        continue;
+
+      if (constraint)
+        {
+          g_autofree char *qname = ferry_quote_ident (object);
+          restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s", qtable, qname,
+                                     PQgetvalue (result, i, 5));
+          drop = g_strdup_printf ("ALTER TABLE %s DROP CONSTRAINT %s", qtable, qname);
+        }
+      else
+        {
+          g_autofree char *qindex = ferry_quote_qualified (schema, index);
+          restore = g_strdup (PQgetvalue (result, i, 3));
+          drop = g_strdup_printf ("DROP INDEX %s", qindex);
+        }
+
+      if (!drop_one (self, kind, schema, table, object, NULL, NULL, restore, NULL, drop, error))
+        return FALSE;
+      g_hash_table_add (journaled, g_steal_pointer (&key));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+disable_triggers (FerryCoordinator  *self,
+                  GHashTable        *journaled,
+                  GError           **error)
+{
+  g_autofree char *targets = target_tables_json (self);
+  const char *params[] = { targets };
+  g_autoptr(PGresult) result = NULL;
+
+  /* User triggers that are enabled now; they are put back as they were,
+   * by name, so that a trigger disabled before stays disabled. */
+  result = ferry_connection_query_params (self->control_target,
+    TARGETS_CTE
+    " SELECT n.nspname, c.relname, pg_catalog.json_agg(tg.tgname ORDER BY tg.tgname)::text"
+    " FROM pg_catalog.pg_trigger tg"
+    " JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN targets t ON t.nspname = n.nspname AND t.relname = c.relname"
+    " WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgenabled = 'O'"
+    " GROUP BY 1, 2 ORDER BY 1, 2",
+    1, params, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      const char *schema = PQgetvalue (result, i, 0);
+      const char *table = PQgetvalue (result, i, 1);
+      g_autofree char *key = ddl_key ("triggers", schema, table, "");
+      g_autofree char *qtable = ferry_quote_qualified (schema, table);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GString) restore = g_string_new (NULL);
+      g_autoptr(GString) drop = g_string_new (NULL);
+      JsonArray *names;
+
+      if (g_hash_table_contains (journaled, key))
+        continue;
+      if (!json_parser_load_from_data (parser, PQgetvalue (result, i, 2), -1, error))
+        return FALSE;
+
+      names = json_node_get_array (json_parser_get_root (parser));
+      for (guint j = 0; j < json_array_get_length (names); j++)
+        {
+          g_autofree char *qname = ferry_quote_ident (json_array_get_string_element (names, j));
+          g_string_append_printf (restore, "ALTER TABLE %s ENABLE TRIGGER %s;", qtable, qname);
+          g_string_append_printf (drop, "ALTER TABLE %s DISABLE TRIGGER %s;", qtable, qname);
+        }
+
+      if (!drop_one (self, "triggers", schema, table, "", NULL, NULL, restore->str, NULL, drop->str, error))
+        return FALSE;
+      g_hash_table_add (journaled, g_steal_pointer (&key));
+    }
+
+  return TRUE;
+}
+
+/* prepare: everything before the first chunk */
+
+static JsonNode *
+config_json (FerryCoordinator *self)
+{
+  g_autoptr(FerryConfig) copy = ferry_config_copy (self->config);
+  g_autofree char *source = ferry_conninfo_mask (ferry_config_get_source (self->config));
+  g_autofree char *target = ferry_conninfo_mask (ferry_config_get_target (self->config));
+  g_autofree char *yaml = NULL;
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+
+  /* Never a password in the journal: the connections are masked. */
+  ferry_config_set_source (copy, source);
+  ferry_config_set_target (copy, target);
+  yaml = ferry_config_to_yaml (copy);
+
+  json_object_set_string_member (object, "source", source);
+  json_object_set_string_member (object, "target", target);
+  json_object_set_string_member (object, "yaml", yaml);
+  json_node_take_object (node, object);
+  return node;
+}
+
+void
+ferry_job_prepare (FerryCoordinator *self,
+                   GTask            *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) journaled = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  FerryPlan *plan = ferry_validator_get_plan (self->validator);
+  gboolean copy_schema = ferry_config_get_schema_mode (self->config) == FERRY_SCHEMA_MODE_COPY;
+  gint64 id = self->migration_id;
+  PrepareResult *prepared;
+
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_journal_ensure (self->journal, &error))
+    goto fail;
+
+  if (id <= 0)
+    {
+      g_autoptr(JsonNode) config = config_json (self);
+      g_autoptr(JsonNode) plan_json = ferry_plan_to_json (plan);
+
+      id = ferry_journal_create_migration (self->journal, self->source_id,
+                                           ferry_connection_get_display_name (self->control_source),
+                                           ferry_connection_get_display_name (self->control_target),
+                                           config, plan_json, &error);
+      if (id == 0 || !ferry_journal_add_chunks (self->journal, id, ferry_plan_get_chunks (plan), &error))
+        goto fail;
+      self->migration_id = id;
+      ferry_journal_add_event (self->journal, id, "start", NULL, NULL);
+    }
+  else
+    {
+      self->migration_id = id;
+      ferry_journal_add_event (self->journal, id, "resume-start", NULL, NULL);
+    }
+
+  if (!ferry_journal_set_state (self->journal, id, "running", &error) ||
+      !ferry_journal_heartbeat (self->journal, id, &error))
+    goto fail;
+
+  /* schema: copy — the tables, types, functions… before the data. */
+  if (copy_schema && !ferry_journal_has_event (self->journal, id, "schema-pre-data", &error))
+    {
+      if (error != NULL || !restore_section (self, "pre-data", &error))
+        goto fail;
+      ferry_journal_add_event (self->journal, id, "schema-pre-data", NULL, NULL);
+    }
+
+  /* What is already dropped (a resumed run) is not dropped again. */
+  existing = ferry_journal_list_ddl (self->journal, id, FALSE, &error);
+  if (existing == NULL)
+    goto fail;
+  journaled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < existing->len; i++)
+    {
+      FerryJournalDdl *ddl = g_ptr_array_index (existing, i);
+      g_hash_table_add (journaled, ddl_key (ddl->kind, ddl->table_schema, ddl->table_name,
+                                            ddl->object_name ? ddl->object_name : ""));
+    }
+
+  if (!drop_foreign_keys (self, journaled, &error))
+    goto fail;
+  if (ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD &&
+      !drop_indexes (self, journaled, &error))
+    goto fail;
+  if (!ferry_config_get_fire_triggers (self->config) && !disable_triggers (self, journaled, &error))
+    goto fail;
+
+  /* One snapshot for every worker: parents and children agree. */
+  g_clear_object (&self->snapshot);
+  g_clear_pointer (&self->snapshot_id, g_free);
+  self->snapshot = ferry_connection_new (ferry_config_get_source (self->config), _("source"));
+  if (!ferry_connection_open (self->snapshot, ferry_config_get_connect_timeout (self->config),
+                              0, NULL, &error) ||
+      !ferry_connection_exec (self->snapshot, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &error) ||
+      !(self->snapshot_id = ferry_connection_query_value (self->snapshot,
+                                                          "SELECT pg_catalog.pg_export_snapshot()",
+                                                          &error)))
+    goto fail;
+
+  prepared = g_new0 (PrepareResult, 1);
+  prepared->chunks = ferry_journal_list_chunks (self->journal, id, &error);
+  prepared->ddl = prepared->chunks ? ferry_journal_list_ddl (self->journal, id, TRUE, &error) : NULL;
+  if (prepared->ddl == NULL)
+    {
+      prepare_result_free (prepared);
+      goto fail;
+    }
+
+  g_task_return_pointer (task, prepared, (GDestroyNotify)prepare_result_free);
+  return;
+
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* finish: sequences and post-data */
+
+static gboolean
+set_sequences (FerryCoordinator  *self,
+               GError           **error)
+{
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+  GPtrArray *sequences = ferry_catalog_get_sequences (catalog);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+  g_autoptr(GHashTable) schemas = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *order = ferry_analyzer_get_order (ferry_validator_get_analyzer (self->validator));
+  const guint per_query = 200;
+  guint n_set = 0;
+
+  for (guint i = 0; i < order->len; i++)
+    g_hash_table_add (schemas, (gpointer)ferry_table_get_schema (g_ptr_array_index (order, i)));
+
+  /* Sequences of the migrated tables, and free-standing sequences in the
+   * schemas the migration touches. */
+  for (guint i = 0; i < sequences->len; i++)
+    {
+      FerrySequence *seq = g_ptr_array_index (sequences, i);
+
+      if (seq->owner_table != NULL ? ferry_table_get_included (seq->owner_table)
+                                   : g_hash_table_contains (schemas, seq->schema))
+        g_ptr_array_add (wanted, seq);
+    }
+
+  for (guint start = 0; start < wanted->len; start += per_query)
+    {
+      g_autoptr(GString) read = g_string_new (NULL);
+      g_autoptr(GString) write = g_string_new ("SELECT ");
+      g_autoptr(PGresult) values = NULL;
+      g_autoptr(PGresult) written = NULL;
+      guint end = MIN (start + per_query, wanted->len);
+      guint n_write = 0;
+
+      for (guint i = start; i < end; i++)
+        {
+          FerrySequence *seq = g_ptr_array_index (wanted, i);
+          g_string_append_printf (read, "%sSELECT %u, last_value, is_called FROM %s",
+                                  i > start ? " UNION ALL " : "", i, seq->quoted_name);
+        }
+
+      values = ferry_connection_query (self->control_source, read->str, error);
+      if (values == NULL)
+        return FALSE;
+
+      for (int r = 0; r < PQntuples (values); r++)
+        {
+          FerrySequence *seq = g_ptr_array_index (wanted, atoi (PQgetvalue (values, r, 0)));
+          g_autofree char *literal = ferry_quote_literal (seq->quoted_name);
+
+          g_string_append_printf (write, "%s(SELECT pg_catalog.setval(c.oid, %s, %s) FROM pg_catalog.pg_class c"
+                                  " WHERE c.oid = pg_catalog.to_regclass(%s))",
+                                  n_write > 0 ? ", " : "", PQgetvalue (values, r, 1),
+                                  PQgetvalue (values, r, 2)[0] == 't' ? "true" : "false", literal);
+          n_write++;
+        }
+
+      if (n_write == 0)
+        continue;
+
+      written = ferry_connection_query (self->control_target, write->str, error);
+      if (written == NULL)
+        return FALSE;
+
+      for (guint c = 0; c < n_write; c++)
+        if (!PQgetisnull (written, 0, c))
+          n_set++;
+    }
+
+  {
+    g_autofree char *detail = g_strdup_printf (_("%u of %u sequences set to the source’s values"),
+                                               n_set, wanted->len);
+    ferry_journal_add_event (self->journal, self->migration_id, "sequences", detail, NULL);
+  }
+  return TRUE;
+}
+
+void
+ferry_job_finish (FerryCoordinator *self,
+                  GTask            *task)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean copy_schema = ferry_config_get_schema_mode (self->config) == FERRY_SCHEMA_MODE_COPY;
+
+  if (!ferry_coordinator_ensure_control (self, &error) || !set_sequences (self, &error))
+    goto fail;
+
+  /* schema: copy — indexes, constraints and triggers after the data,
+   * built in parallel by pg_restore. */
+  if (copy_schema && !ferry_journal_has_event (self->journal, self->migration_id, "schema-post-data", &error))
+    {
+      if (error != NULL || !restore_section (self, "post-data", &error))
+        goto fail;
+      ferry_journal_add_event (self->journal, self->migration_id, "schema-post-data", NULL, NULL);
+    }
+
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* release: the end of a run, whatever its outcome */
+
+void
+ferry_job_release (FerryCoordinator *self,
+                   GTask            *task)
+{
+  ReleaseData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (self->snapshot != NULL)
+    {
+      rollback_quietly (self->snapshot);
+      ferry_connection_close (self->snapshot);
+    }
+  g_clear_pointer (&self->snapshot_id, g_free);
+
+  if (ferry_coordinator_ensure_control (self, &error) && self->migration_id > 0)
+    ferry_journal_set_state (self->journal, self->migration_id, data->journal_state, &error);
+
+  if (data->state == FERRY_STATE_COMPLETED && self->migration_id > 0)
+    {
+      g_autofree char *path = dump_path (self);
+      g_unlink (path);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* abort: nothing copied is removed, everything dropped is put back */
+
+void
+ferry_job_abort_restore (FerryCoordinator *self,
+                         GTask            *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  if (!ferry_coordinator_ensure_control (self, &error))
+    goto done;
+
+  pending = ferry_journal_list_ddl (self->journal, self->migration_id, TRUE, &error);
+  if (pending == NULL)
+    goto done;
+
+  /* Indexes and constraints before the foreign keys that need them. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < pending->len; i++)
+      {
+        FerryJournalDdl *ddl = g_ptr_array_index (pending, i);
+        gboolean fk = g_str_equal (ddl->kind, "foreign-key");
+        g_autoptr(GError) local_error = NULL;
+
+        if ((pass == 0) == fk)
+          continue;
+
+        if (!ddl->restored)
+          {
+            if (!ferry_connection_exec (self->control_target, "BEGIN", &local_error) ||
+                !ferry_connection_exec (self->control_target, ddl->restore_sql, &local_error) ||
+                !ferry_journal_mark_ddl (self->journal, self->control_target, ddl->ddl_id,
+                                         ddl->validate_sql == NULL, &local_error) ||
+                !ferry_connection_exec (self->control_target, "COMMIT", &local_error))
+              {
+                g_autofree char *detail = g_strdup_printf ("%s %s: %s", ddl->kind, ddl->object_name,
+                                                           local_error->message);
+                rollback_quietly (self->control_target);
+                ferry_journal_add_event (self->journal, self->migration_id, "restore-failed", detail, NULL);
+                continue;
+              }
+          }
+
+        /* An aborted load may be incomplete: a foreign key that does not
+         * validate stays NOT VALID, and says so in the audit trail. */
+        if (ddl->validate_sql != NULL)
+          {
+            if (!ferry_connection_exec (self->control_target, "BEGIN", &local_error) ||
+                !ferry_connection_exec (self->control_target, ddl->validate_sql, &local_error) ||
+                !ferry_journal_mark_ddl (self->journal, self->control_target, ddl->ddl_id, TRUE, &local_error) ||
+                !ferry_connection_exec (self->control_target, "COMMIT", &local_error))
+              {
+                g_autofree char *detail = g_strdup_printf (_("%s stays NOT VALID: %s"), ddl->object_name,
+                                                           local_error->message);
+                rollback_quietly (self->control_target);
+                ferry_journal_add_event (self->journal, self->migration_id, "left-not-valid", detail, NULL);
+              }
+          }
+      }
+
+done:
+  if (error != NULL)
+    g_warning ("Restoring after the abort: %s", error->message);
+  ferry_job_release (self, task);
+}
+
+/* Splitting a chunk that ran over timeout_seconds */
+
+static FerryJournalChunk *
+make_piece (Work          *work,
+            FerryChunkKind kind,
+            gboolean       has_lo,
+            gint64         lo,
+            gboolean       has_hi,
+            gint64         hi,
+            guint64        est_bytes)
+{
+  FerryJournalChunk *c = g_new0 (FerryJournalChunk, 1);
+  g_autofree char *column = kind == FERRY_CHUNK_KIND_KEY_RANGE ? ferry_quote_ident (work->key_column) : NULL;
+  GString *pred = g_string_new (NULL);
+
+  c->table_schema = g_strdup (ferry_table_get_schema (work->table));
+  c->table_name = g_strdup (ferry_table_get_name (work->table));
+  c->heap_schema = g_strdup (ferry_table_get_schema (work->heap));
+  c->heap_name = g_strdup (ferry_table_get_name (work->heap));
+  c->number = work->number;
+  c->kind = kind;
+  c->key_column = g_strdup (work->key_column);
+  c->has_lo = has_lo;
+  c->lo = lo;
+  c->has_hi = has_hi;
+  c->hi = hi;
+  c->est_bytes = est_bytes;
+
+  if (kind == FERRY_CHUNK_KIND_KEY_RANGE)
+    {
+      if (has_lo)
+        g_string_append_printf (pred, "%s >= %" G_GINT64_FORMAT, column, lo);
+      if (has_hi)
+        g_string_append_printf (pred, "%s%s < %" G_GINT64_FORMAT, has_lo ? " AND " : "", column, hi);
+    }
+  else
+    {
+      if (has_lo)
+        g_string_append_printf (pred, "ctid >= '(%" G_GINT64_FORMAT ",0)'::pg_catalog.tid", lo);
+      if (has_hi)
+        g_string_append_printf (pred, "%sctid < '(%" G_GINT64_FORMAT ",0)'::pg_catalog.tid",
+                                has_lo ? " AND " : "", hi);
+    }
+  if (pred->len == 0)
+    g_string_append (pred, "true");
+  c->predicate = g_string_free (pred, FALSE);
+  return c;
+}
+
+static Work *
+work_from_piece (Work              *parent,
+                 FerryJournalChunk *c)
+{
+  Work *work = g_new0 (Work, 1);
+
+  work->kind = WORK_CHUNK;
+  work->state = WORK_PENDING;
+  work->table = parent->table;
+  work->heap = parent->heap;
+  work->chunk_id = c->chunk_id;
+  work->number = parent->number;
+  work->chunk_kind = c->kind;
+  work->key_column = g_strdup (c->key_column);
+  work->has_lo = c->has_lo;
+  work->lo = c->lo;
+  work->has_hi = c->has_hi;
+  work->hi = c->hi;
+  work->predicate = g_strdup (c->predicate);
+  work->est_bytes = c->est_bytes;
+  return work;
+}
+
+void
+ferry_job_split (FerryCoordinator *self,
+                 GTask            *task)
+{
+  Work *work = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify)ferry_journal_chunk_free);
+  GPtrArray *halves;
+  FerryChunkKind kind = work->chunk_kind;
+  gboolean has_lo = work->has_lo, has_hi = work->has_hi;
+  gint64 lo = work->lo, hi = work->hi;
+  gint64 mid;
+
+  if (!ferry_coordinator_ensure_control (self, &error))
+    goto fail;
+
+  /* Open bounds: find the real ones, so that the middle is a middle. */
+  if (kind == FERRY_CHUNK_KIND_KEY_RANGE && (!has_lo || !has_hi))
+    {
+      g_autofree char *column = ferry_quote_ident (work->key_column);
+      g_autofree char *sql = g_strdup_printf ("SELECT min(%s), max(%s) FROM ONLY %s WHERE %s",
+                                              column, column, ferry_table_get_quoted_name (work->heap),
+                                              work->predicate);
+      g_autoptr(PGresult) result = ferry_connection_query (self->control_source, sql, &error);
+
+      if (result == NULL)
+        goto fail;
+      if (PQgetisnull (result, 0, 0))
+        {
+          g_set_error (&error, FERRY_ERROR, FERRY_ERROR_TIMEOUT,
+                       _("The chunk ran over timeout_seconds and cannot be split further"));
+          goto fail;
+        }
+      if (!has_lo)
+        lo = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      if (!has_hi)
+        hi = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10) + 1;
+    }
+  else if (kind != FERRY_CHUNK_KIND_KEY_RANGE)
+    {
+      /* A whole table or a block range: split by blocks. */
+      guint64 pages = MAX (ferry_table_get_pages (work->heap), 1);
+
+      if (!has_lo)
+        lo = 0;
+      if (!has_hi)
+        hi = MAX ((gint64)pages, lo + 2);
+      kind = FERRY_CHUNK_KIND_CTID_RANGE;
+    }
+
+  if (hi - lo < 2)
+    {
+      g_set_error (&error, FERRY_ERROR, FERRY_ERROR_TIMEOUT,
+                   _("The chunk ran over timeout_seconds and cannot be split further"));
+      goto fail;
+    }
+
+  /* The outer bounds stay as open as they were: no row is left out. */
+  mid = lo + (hi - lo) / 2;
+  g_ptr_array_add (pieces, make_piece (work, kind, has_lo, lo, TRUE, mid, work->est_bytes / 2));
+  g_ptr_array_add (pieces, make_piece (work, kind, TRUE, mid, has_hi, hi,
+                                       work->est_bytes - work->est_bytes / 2));
+
+  if (!ferry_journal_replace_chunk (self->journal, self->migration_id, work->chunk_id, pieces, &error))
+    goto fail;
+
+  halves = g_ptr_array_new_with_free_func ((GDestroyNotify)work_free);
+  for (guint i = 0; i < pieces->len; i++)
+    g_ptr_array_add (halves, work_from_piece (work, g_ptr_array_index (pieces, i)));
+  g_task_return_pointer (task, halves, (GDestroyNotify)g_ptr_array_unref);
+  return;
+
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Resolutions */
+
+void
+ferry_job_truncate (FerryCoordinator *self,
+                    GTask            *task)
+{
+  ResolveData *data = g_task_get_task_data (task);
+  FerryTable *table = data->table;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) referenced = NULL;
+  const char *params[2] = { ferry_table_get_schema (table), ferry_table_get_name (table) };
+  gboolean partitioned = ferry_table_get_kind (table) == FERRY_TABLE_KIND_PARTITIONED;
+  g_autofree char *sql = NULL;
+
+  if (!ferry_coordinator_ensure_control (self, &error))
+    goto fail;
+
+  /* TRUNCATE cannot empty a table that a foreign key references, and
+   * CASCADE would empty others: DELETE then, which the foreign keys
+   * check, so nothing else is lost. */
+  referenced = ferry_connection_query_params (self->control_target,
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_class c ON c.oid = con.confrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE con.contype = 'f' AND n.nspname = $1 AND c.relname = $2)",
+    2, params, &error);
+  if (referenced == NULL)
+    goto fail;
+
+  if (PQgetvalue (referenced, 0, 0)[0] == 't')
+    sql = g_strdup_printf ("DELETE FROM %s%s", partitioned ? "" : "ONLY ", ferry_table_get_quoted_name (table));
+  else
+    sql = g_strdup_printf ("TRUNCATE %s%s", partitioned ? "" : "ONLY ", ferry_table_get_quoted_name (table));
+
+  if (!ferry_connection_exec (self->control_target, "BEGIN", &error) ||
+      !ferry_connection_exec (self->control_target, "SET LOCAL statement_timeout = 0", &error) ||
+      !ferry_connection_exec (self->control_target, sql, &error) ||
+      !ferry_journal_reset_table_chunks (self->journal, self->control_target, self->migration_id,
+                                         ferry_table_get_schema (table), ferry_table_get_name (table),
+                                         &error) ||
+      !ferry_connection_exec (self->control_target, "COMMIT", &error))
+    {
+      rollback_quietly (self->control_target);
+      goto fail;
+    }
+
+  g_task_return_boolean (task, TRUE);
+  return;
+
+fail:
+  g_prefix_error (&error, _("Could not empty %s on the target: "), ferry_table_get_display_name (table));
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+ferry_job_skip (FerryCoordinator *self,
+                GTask            *task)
+{
+  ResolveData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_journal_skip_table (self->journal, self->migration_id,
+                                 ferry_table_get_schema (data->table),
+                                 ferry_table_get_name (data->table), &error))
+    {
+      g_warning ("Could not record the skip of %s: %s",
+                 ferry_table_get_display_name (data->table), error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The monitor's probe of both servers */
+
+static void
+probe_one (FerryConnection *connection,
+           JsonBuilder     *b,
+           gboolean         copy_progress)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "display");
+  json_builder_add_string_value (b, ferry_connection_get_display_name (connection));
+
+  if (ferry_connection_is_open (connection) ||
+      ferry_connection_open (connection, 5, 10, NULL, &error))
+    result = ferry_connection_query (connection,
+      "SELECT pg_catalog.pg_is_in_recovery(),"
+      " (SELECT count(*) FROM pg_catalog.pg_stat_activity),"
+      " pg_catalog.current_setting('max_connections')::int,"
+      " CASE WHEN pg_catalog.pg_is_in_recovery()"
+      "      THEN extract(epoch FROM now() - pg_catalog.pg_last_xact_replay_timestamp()) END,"
+      " pg_catalog.current_setting('server_version')",
+      &error);
+
+  json_builder_set_member_name (b, "reachable");
+  json_builder_add_boolean_value (b, result != NULL);
+  json_builder_set_member_name (b, "latency_ms");
+  json_builder_add_double_value (b, (g_get_monotonic_time () - start) / 1000.0);
+
+  if (result != NULL)
+    {
+      json_builder_set_member_name (b, "in_recovery");
+      json_builder_add_boolean_value (b, PQgetvalue (result, 0, 0)[0] == 't');
+      json_builder_set_member_name (b, "connections");
+      json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10));
+      json_builder_set_member_name (b, "max_connections");
+      json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (result, 0, 2), NULL, 10));
+      json_builder_set_member_name (b, "replay_lag_seconds");
+      if (PQgetisnull (result, 0, 3))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, g_ascii_strtod (PQgetvalue (result, 0, 3), NULL));
+      json_builder_set_member_name (b, "version");
+      json_builder_add_string_value (b, PQgetvalue (result, 0, 4));
+    }
+  else
+    {
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error ? error->message : NULL);
+    }
+
+  if (copy_progress && result != NULL)
+    {
+      g_autoptr(PGresult) copies = ferry_connection_query (connection,
+        "SELECT coalesce(p.relid::pg_catalog.regclass::text, ''), p.bytes_processed, p.bytes_total,"
+        "       p.tuples_processed, p.pid"
+        " FROM pg_catalog.pg_stat_progress_copy p"
+        " WHERE p.datname = pg_catalog.current_database() AND p.command = 'COPY FROM'"
+        " ORDER BY p.pid", NULL);
+
+      json_builder_set_member_name (b, "copies");
+      json_builder_begin_array (b);
+      for (int i = 0; copies != NULL && i < PQntuples (copies); i++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "relation");
+          json_builder_add_string_value (b, PQgetvalue (copies, i, 0));
+          json_builder_set_member_name (b, "bytes_processed");
+          json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (copies, i, 1), NULL, 10));
+          json_builder_set_member_name (b, "tuples_processed");
+          json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (copies, i, 3), NULL, 10));
+          json_builder_set_member_name (b, "pid");
+          json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (copies, i, 4), NULL, 10));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+
+  json_builder_end_object (b);
+}
+
+void
+ferry_job_probe (FerryCoordinator *self,
+                 GTask            *task)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "checked_at");
+  json_builder_add_int_value (b, g_get_real_time () / G_USEC_PER_SEC);
+  if (self->control_source != NULL)
+    {
+      json_builder_set_member_name (b, "source");
+      probe_one (self->control_source, b, FALSE);
+    }
+  if (self->control_target != NULL)
+    {
+      json_builder_set_member_name (b, "target");
+      probe_one (self->control_target, b, TRUE);
+    }
+  if (self->journal != NULL && self->migration_id > 0 && self->control_target != NULL &&
+      ferry_connection_is_open (self->control_target))
+    ferry_journal_heartbeat (self->journal, self->migration_id, NULL);
+  json_builder_end_object (b);
+
+  g_task_return_pointer (task, json_builder_get_root (b), (GDestroyNotify)json_node_unref);
+}

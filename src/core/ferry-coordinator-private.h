@@ -1,0 +1,212 @@
+/* ferry-coordinator-private.h — the coordinator's insides, for its own files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#ifndef FERRY_CORE_COMPILATION
+# error "ferry-coordinator-private.h is for the core only"
+#endif
+
+#include "ferry-coordinator.h"
+#include "ferry-copy.h"
+#include "ferry-monitor.h"
+#include "ferry-table-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  WORK_CHUNK,      /* copy one chunk */
+  WORK_DDL,        /* restore a dropped index, constraint or trigger state */
+  WORK_VALIDATE,   /* compare one heap (or key range) on both servers */
+} WorkKind;
+
+typedef enum {
+  WORK_PENDING,
+  WORK_RUNNING,
+  WORK_DONE,
+  WORK_FAILED,
+  WORK_SKIPPED,
+} WorkState;
+
+/* A worker's pair of connections. At most max_parallel exist; each is
+ * used by one job at a time. */
+typedef struct {
+  guint             id;
+  FerryConnection  *source;
+  FerryConnection  *target;
+  gboolean          broken;          /* reconnect before the next job */
+} Slot;
+
+typedef struct {
+  WorkKind          kind;
+  WorkState         state;
+  FerryTable       *table;           /* the unit */
+  FerryTable       *heap;            /* what is read (chunks, validation) */
+  FerryTable       *ref_table;       /* DDL: the other table of a foreign key */
+
+  /* chunks */
+  gint64            chunk_id;
+  guint             number;
+  FerryChunkKind    chunk_kind;
+  char             *key_column;
+  gboolean          has_lo;
+  gboolean          has_hi;
+  gint64            lo;
+  gint64            hi;
+  char             *predicate;
+  guint64           est_bytes;
+  guint64           rows;            /* committed */
+  guint64           bytes;
+  guint             attempts;
+  gint64            not_before;      /* monotonic µs: backoff */
+  gboolean          wait_parents;    /* a 23503 while parents were loading */
+  FerryCopyProgress live;            /* in flight, written by the worker */
+
+  /* DDL */
+  FerryJournalDdl  *ddl;
+
+  /* validation */
+  char             *part;            /* "table" or "chunk N" */
+  gint64            source_rows;
+  gint64            target_rows;
+  char             *source_checksum;
+  char             *target_checksum;
+  gboolean          matches;
+
+  Slot             *slot;            /* while running */
+  GError           *error;           /* the last failure */
+} Work;
+
+/* Per unit: how far its chunks got. */
+typedef struct {
+  FerryTable       *table;
+  guint             n_chunks;
+  guint             n_done;
+  guint             n_running;
+  guint             n_ddl_pending;   /* indexes and constraints of this table */
+  guint64           rows_committed;
+  guint64           bytes_committed;
+  gboolean          complete;        /* every chunk done (or skipped) */
+  gint64            started_at;
+  gint64            finished_at;
+  GError           *error;           /* why it failed */
+  FerryErrorClass   error_class;
+  Work             *failed_work;
+} TableRun;
+
+struct _FerryCoordinator
+{
+  GObject            parent_instance;
+
+  FerryConfig       *config;
+  FerryState         state;
+  char              *phase;
+  GError            *last_error;
+
+  FerryValidator    *validator;
+  FerryTableList    *tables;
+  FerryErrorHandler *errors;
+  FerryMonitor      *monitor;
+
+  /* Control: the journal and the snapshot, used by one thread at a time
+   * through the control queue. */
+  GThreadPool       *control;
+  FerryConnection   *control_source;
+  FerryConnection   *control_target;
+  FerryConnection   *snapshot;
+  char              *snapshot_id;
+  FerryJournal      *journal;
+  gint64             migration_id;
+  gboolean           resuming;
+  char              *source_id;
+
+  /* The run */
+  GThreadPool       *pool;
+  GPtrArray         *slots;          /* Slot*, all of them */
+  GPtrArray         *idle_slots;
+  GPtrArray         *work;           /* Work*, in load order */
+  GHashTable        *runs;           /* FerryTable* → TableRun* */
+  GHashTable        *completed;      /* FerryTable* set, for the analyzer */
+  guint              n_running;
+  guint              n_chunks_total;
+  guint              n_chunks_done;
+  gboolean           pause_requested;
+  gboolean           stop_requested;
+  gboolean           abort_requested;
+  gboolean           finishing;
+  gboolean           validating;
+  guint              tick_id;
+  guint              wakeup_id;
+  guint              request_poll_id;
+  gint64             started_at;
+
+  guint64            rows_done;
+  guint64            bytes_done;
+  GPtrArray         *validation;     /* Work* of kind VALIDATE, done */
+  GCancellable      *cancellable;
+};
+
+typedef void (*ControlFunc) (FerryCoordinator *self,
+                             GTask            *task);
+
+void      ferry_coordinator_control_async    (FerryCoordinator    *self,
+                                              ControlFunc          func,
+                                              gpointer             data,
+                                              GDestroyNotify       data_free,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean  ferry_coordinator_ensure_control   (FerryCoordinator    *self,
+                                              GError             **error);
+void      ferry_coordinator_record_event     (FerryCoordinator    *self,
+                                              const char          *action,
+                                              const char          *detail);
+
+/* ferry-coordinator-jobs.c: what runs on worker and control threads */
+void      ferry_job_prepare                  (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_finish                   (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_release                  (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_abort_restore            (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_run_work                 (FerryCoordinator    *self,
+                                              Work                *work,
+                                              GTask               *task);
+void      ferry_job_split                    (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_truncate                 (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_skip                     (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_probe                    (FerryCoordinator    *self,
+                                              GTask               *task);
+
+typedef struct {
+  FerryTable      *table;
+  FerryResolution  resolution;
+} ResolveData;
+
+typedef struct {
+  FerryState  state;
+  char       *journal_state;
+} ReleaseData;
+
+typedef struct {
+  guint64  rows;
+  guint64  bytes;
+  gboolean already_done;
+} WorkResult;
+
+typedef struct {
+  GPtrArray *chunks;   /* FerryJournalChunk* */
+  GPtrArray *ddl;      /* FerryJournalDdl* */
+} PrepareResult;
+
+void      prepare_result_free                (PrepareResult       *result);
+
+void      work_free                          (Work                *work);
+char    **ferry_table_dup_copy_columns       (FerryTable          *table);
+
+G_END_DECLS
