@@ -18,6 +18,7 @@ FerryAnalyzer *ferry_analyzer_new                 (FerryCatalog     *catalog);
 gboolean       ferry_analyzer_run                 (FerryAnalyzer    *self,
                                                    GError          **error);
 FerryCatalog  *ferry_analyzer_get_catalog         (FerryAnalyzer    *self);
+gboolean       ferry_analyzer_is_analyzed         (FerryAnalyzer    *self);
 
 /* The units of a migration: included tables that are not partitions
  * (a partitioned table stands for all its partitions), in load order:
@@ -41,6 +42,19 @@ gboolean       ferry_analyzer_is_breaking_edge    (FerryAnalyzer    *self,
                                                    FerryForeignKey  *fk);
 /* FKs from an included table to an excluded one. */
 GPtrArray     *ferry_analyzer_get_external_edges  (FerryAnalyzer    *self);
+gboolean       ferry_analyzer_is_self_reference   (FerryAnalyzer    *self,
+                                                   FerryForeignKey  *fk);
+gboolean       ferry_analyzer_is_external_edge    (FerryAnalyzer    *self,
+                                                   FerryForeignKey  *fk);
+/* Every FK whose child is migrated (kept, breaking, self-references,
+ * external edges), in catalog order: the FKs a plan gives an action. */
+GPtrArray     *ferry_analyzer_get_foreign_keys    (FerryAnalyzer    *self);
+/* The units the unit of @table waits for / that wait for it, over kept
+ * edges only, sorted by name. Free with g_ptr_array_unref(). */
+GPtrArray     *ferry_analyzer_dup_parents         (FerryAnalyzer    *self,
+                                                   FerryTable       *table);
+GPtrArray     *ferry_analyzer_dup_children        (FerryAnalyzer    *self,
+                                                   FerryTable       *table);
 
 /* TRUE when every parent @table waits for is in @completed (a set of
  * FerryTable*, e.g. g_hash_table_new (NULL, NULL)). */

@@ -56,9 +56,16 @@ GPtrArray     *ferry_plan_get_table_chunks    (FerryPlan       *self,
                                                FerryTable      *table);
 FerryFkAction  ferry_plan_get_fk_action       (FerryPlan       *self,
                                                FerryForeignKey *fk);
+/* FALSE when @fk is not part of the plan (its child is not migrated). */
+gboolean       ferry_plan_lookup_fk_action    (FerryPlan       *self,
+                                               FerryForeignKey *fk,
+                                               FerryFkAction   *action);
 guint64        ferry_plan_get_total_bytes     (FerryPlan       *self);
 gint64         ferry_plan_get_total_rows      (FerryPlan       *self);
 guint          ferry_plan_get_n_tables        (FerryPlan       *self);
+FerryConstraintStrategy
+               ferry_plan_get_strategy        (FerryPlan       *self);
+guint64        ferry_plan_get_chunk_size      (FerryPlan       *self);
 
 JsonNode      *ferry_plan_to_json             (FerryPlan       *self);
 char          *ferry_plan_to_dot              (FerryPlan       *self);
