@@ -25,6 +25,30 @@ G_DECLARE_FINAL_TYPE (FerryConfig, ferry_config, FERRY, CONFIG, GObject)
 #define FERRY_CONFIG_DEFAULT_QUERY_TIMEOUT        300
 #define FERRY_CONFIG_DEFAULT_CONNECT_TIMEOUT       10
 #define FERRY_CONFIG_DEFAULT_JOURNAL_SCHEMA   "ferry"
+#define FERRY_CONFIG_DEFAULT_CONSTRAINTS      FERRY_CONSTRAINT_STRATEGY_KEEP
+#define FERRY_CONFIG_DEFAULT_SCHEMA_MODE      FERRY_SCHEMA_MODE_EXISTING
+#define FERRY_CONFIG_DEFAULT_VALIDATION       FERRY_VALIDATION_MODE_COUNTS
+#define FERRY_CONFIG_DEFAULT_COPY_FORMAT      FERRY_COPY_FORMAT_BINARY
+
+/* Inclusive ranges; the setters refuse values outside them. */
+#define FERRY_CONFIG_MIN_BATCH_SIZE                 1
+#define FERRY_CONFIG_MAX_BATCH_SIZE             10000
+#define FERRY_CONFIG_MIN_MAX_PARALLEL               1
+#define FERRY_CONFIG_MAX_MAX_PARALLEL              64
+#define FERRY_CONFIG_MIN_RETRY_ATTEMPTS             0
+#define FERRY_CONFIG_MAX_RETRY_ATTEMPTS           100
+#define FERRY_CONFIG_MIN_TIMEOUT_SECONDS            1
+#define FERRY_CONFIG_MAX_TIMEOUT_SECONDS       604800
+#define FERRY_CONFIG_MIN_CHUNK_SIZE       (G_GUINT64_CONSTANT (1) * 1024 * 1024)
+#define FERRY_CONFIG_MAX_CHUNK_SIZE       (G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024)
+#define FERRY_CONFIG_MIN_INTERVAL_SECONDS           1
+#define FERRY_CONFIG_MAX_INTERVAL_SECONDS        3600
+#define FERRY_CONFIG_MIN_POOL_SIZE                  2
+#define FERRY_CONFIG_MAX_POOL_SIZE               1000
+#define FERRY_CONFIG_MIN_QUERY_TIMEOUT              0   /* 0: no timeout */
+#define FERRY_CONFIG_MAX_QUERY_TIMEOUT          86400
+#define FERRY_CONFIG_MIN_CONNECT_TIMEOUT            1
+#define FERRY_CONFIG_MAX_CONNECT_TIMEOUT         3600
 
 FerryConfig  *ferry_config_new                 (void);
 FerryConfig  *ferry_config_new_from_file       (const char   *path,
@@ -115,6 +139,18 @@ gboolean      ferry_config_table_is_included   (FerryConfig  *self,
 /* journal: */
 const char   *ferry_config_get_journal_schema  (FerryConfig  *self);
 void          ferry_config_set_journal_schema  (FerryConfig  *self, const char *schema);
+
+/* The checks the loader applies to single values, for the GUI and the
+ * CLI to validate input before calling a setter. The messages name
+ * neither the key nor a position; they never echo a password. */
+gboolean      ferry_config_check_conninfo      (const char   *conninfo,
+                                                GError      **error);
+gboolean      ferry_config_check_journal_schema (const char  *schema,
+                                                GError      **error);
+gboolean      ferry_config_check_pattern       (const char   *pattern,
+                                                GError      **error);
+gboolean      ferry_config_check_webhook       (const char   *url,
+                                                GError      **error);
 
 /* Sizes such as "256MB", "1.5 GiB", "65536": 1 kB = 1024 bytes, as in
  * PostgreSQL's own settings. */
