@@ -46,6 +46,9 @@
 #define ASSUMED_BYTES_PER_SECOND_PER_WORKER \
   ((guint64)ASSUMED_MB_PER_SECOND_PER_WORKER * 1024 * 1024)
 
+/* Built-in types have the same OID everywhere; user types do not. */
+#define FIRST_NORMAL_OBJECT_ID 16384
+
 /* Tables per batched probe query. */
 #define PROBE_BATCH 200
 
@@ -328,7 +331,7 @@ static const char *server_info_sql =
   "         CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles "
   "                            WHERE rolname = 'pg_use_reserved_connections') "
   "              AND pg_catalog.pg_has_role('pg_use_reserved_connections', 'MEMBER') THEN 0 "
-  "              ELSE COALESCE(pg_catalog.nullif(pg_catalog.current_setting('reserved_connections', true), '')::pg_catalog.int4, 0) "
+  "              ELSE COALESCE(NULLIF(pg_catalog.current_setting('reserved_connections', true), '')::pg_catalog.int4, 0) "
   "         END "
   "       END, "
   "       (SELECT count(*) FROM pg_catalog.pg_stat_activity a WHERE a.backend_type = 'client backend'), "
@@ -1608,11 +1611,15 @@ check_table_selection (Run        *run,
 {
   GPtrArray *tables = ferry_catalog_get_tables (run->source);
   guint n_excluded = 0;
+  guint n_extension = 0;
 
   for (guint i = 0; i < tables->len; i++)
     {
       FerryTable *table = g_ptr_array_index (tables, i);
-      if (!table->included && table->extension == NULL)
+
+      if (table->extension != NULL)
+        n_extension++;
+      else if (!table->included)
         {
           n_excluded++;
           add_item (check, "%s", table->display_name);
@@ -1637,9 +1644,10 @@ check_table_selection (Run        *run,
                 ? _("The table filters in the configuration leave out the tables listed here; "
                     "Ferry does not read or write them.")
                 : _("Every table of the source is part of the migration."),
-              NG_("%u of %u table is selected (%u excluded by the filters)",
-                  "%u of %u tables are selected (%u excluded by the filters)", run->copied->len),
-              run->copied->len, tables->len, n_excluded);
+              NG_("%u of %u table is selected (%u excluded by the filters, %u owned by extensions)",
+                  "%u of %u tables are selected (%u excluded by the filters, %u owned by extensions)",
+                  run->copied->len),
+              run->copied->len, tables->len, n_excluded, n_extension);
 }
 
 static void
@@ -1744,9 +1752,6 @@ find_column (FerryTable *table,
     }
   return NULL;
 }
-
-/* Built-in types have the same oid everywhere; user types do not. */
-#define FIRST_NORMAL_OBJECT_ID 16384
 
 static void
 check_column_compatibility (Run        *run,
@@ -2607,6 +2612,119 @@ check_unlogged_tables (Run        *run,
               _("No selected table is unlogged"));
 }
 
+/* Binary COPY sends the OID of the element type of an array and of every
+ * field of a composite value, and the receiving server insists that they
+ * are its own OIDs. Types created separately on the target (every user
+ * and extension type) have other OIDs there. */
+static void
+check_binary_copy_types (Run        *run,
+                         FerryCheck *check)
+{
+  static const char *sql =
+    "WITH RECURSIVE base (oid, base) AS ("
+    "  SELECT t.oid, t.oid FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS u(oid) "
+    "  JOIN pg_catalog.pg_type t ON t.oid = u.oid "
+    "  UNION ALL "
+    "  SELECT b.oid, t.typbasetype FROM base b "
+    "  JOIN pg_catalog.pg_type t ON t.oid = b.base WHERE t.typtype = 'd'"
+    ") "
+    "SELECT b.oid FROM base b "
+    "JOIN pg_catalog.pg_type t ON t.oid = b.base "
+    "LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typlen = -1 "
+    "WHERE t.typtype = 'c' "
+    "   OR (e.oid IS NOT NULL AND (e.oid >= 16384 OR e.typtype IN ('c', 'd')))";
+  g_autoptr(GHashTable) type_oids = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) unsafe = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) oids = g_string_new ("{");
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) tables = g_hash_table_new (NULL, NULL);
+  guint n_columns = 0;
+
+  if (ferry_config_get_copy_format (run->config) != FERRY_COPY_FORMAT_BINARY)
+    {
+      set_result (check, FERRY_CHECK_STATUS_PASS,
+                  _("Ferry copies in text format (copy_format: text), which carries every type by "
+                    "its text representation, whatever its OID on either server."),
+                  _("Text format: every column type can be copied"));
+      return;
+    }
+
+  for (guint i = 0; i < run->copied->len; i++)
+    {
+      FerryTable *table = g_ptr_array_index (run->copied, i);
+
+      for (guint c = 0; c < table->columns->len; c++)
+        {
+          FerryColumn *column = g_ptr_array_index (table->columns, c);
+          gpointer key = GUINT_TO_POINTER (column->type_oid);
+
+          if (!g_hash_table_contains (type_oids, key))
+            {
+              g_string_append_printf (oids, "%s%u", oids->len > 1 ? "," : "", column->type_oid);
+              g_hash_table_add (type_oids, key);
+            }
+        }
+    }
+  g_string_append_c (oids, '}');
+
+  {
+    const char *params[] = { oids->str };
+    result = ferry_connection_query_params (run->self->source, sql, 1, params, &error);
+  }
+  if (result == NULL)
+    {
+      set_result (check, FERRY_CHECK_STATUS_FAIL, NULL,
+                  _("Could not read the column types: %s"), error->message);
+      return;
+    }
+  for (int row = 0; row < PQntuples (result); row++)
+    g_hash_table_add (unsafe, GUINT_TO_POINTER ((guint)pq_int (result, row, 0, 0)));
+
+  for (guint i = 0; i < run->copied->len; i++)
+    {
+      FerryTable *table = g_ptr_array_index (run->copied, i);
+
+      /* Partitions repeat their root's columns. */
+      if (table->kind == FERRY_TABLE_KIND_PARTITION)
+        continue;
+      for (guint c = 0; c < table->columns->len; c++)
+        {
+          FerryColumn *column = g_ptr_array_index (table->columns, c);
+
+          if (column->generated || !g_hash_table_contains (unsafe, GUINT_TO_POINTER (column->type_oid)))
+            continue;
+          n_columns++;
+          g_hash_table_add (tables, table);
+          add_item (check, "%s.%s (%s)", table->display_name, column->name, column->type);
+        }
+    }
+
+  if (n_columns > 0)
+    {
+      set_result (check, FERRY_CHECK_STATUS_FAIL,
+                  _("In binary COPY format, an array carries the OID of its element type and a "
+                    "composite value the OID of each field's type, and the target rejects any OID "
+                    "that is not its own (“wrong element type”, “wrong data type”). Types created "
+                    "separately on the target — every user-defined and extension type — have other "
+                    "OIDs there, so these columns make their tables fail in binary format."),
+                  NG_("%u column of %u tables cannot be copied in binary format",
+                      "%u columns of %u tables cannot be copied in binary format", n_columns),
+                  n_columns, g_hash_table_size (tables));
+      ferry_check_set_fix (check,
+                           _("Set migration: copy_format: text in the configuration. Text format "
+                             "is somewhat slower but carries every type by its text form."),
+                           NULL);
+      return;
+    }
+
+  set_result (check, FERRY_CHECK_STATUS_PASS,
+              _("In binary COPY format, arrays and composite values carry type OIDs that must be "
+                "the same on the target. No selected column has such a type with a user-defined "
+                "element or field, so binary format is safe."),
+              _("Every column can be copied in binary format"));
+}
+
 static void
 check_target_triggers (Run        *run,
                        FerryCheck *check)
@@ -2812,11 +2930,20 @@ check_excluded_references (Run        *run,
 }
 
 static void
-check_not_valid_foreign_keys (Run        *run,
-                              FerryCheck *check)
+check_not_valid_constraints (Run        *run,
+                             FerryCheck *check)
 {
+  static const char *sql =
+    "SELECT u.i, con.conname, pg_catalog.pg_get_constraintdef(con.oid) "
+    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) WITH ORDINALITY AS u(o, i) "
+    "JOIN pg_catalog.pg_constraint con ON con.conrelid = u.o "
+    "WHERE con.contype = 'c' AND NOT con.convalidated "
+    "ORDER BY u.i, con.conname";
   GPtrArray *fks = ferry_catalog_get_foreign_keys (run->source);
-  guint n = 0;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_fks = 0;
+  guint n_checks = 0;
 
   for (guint i = 0; i < fks->len; i++)
     {
@@ -2824,29 +2951,52 @@ check_not_valid_foreign_keys (Run        *run,
 
       if (fk->validated || !is_copied (fk->child))
         continue;
-      n++;
-      add_item (check, _("%s: %s → %s"), fk->child->display_name, fk->name,
+      n_fks++;
+      add_item (check, _("%s: foreign key %s → %s"), fk->child->display_name, fk->name,
                 fk->parent->display_name);
     }
 
-  if (n > 0)
+  if (run->copied->len > 0)
+    {
+      if (!(result = query_tables (run->self->source, sql, run->copied, &error)))
+        {
+          set_result (check, FERRY_CHECK_STATUS_FAIL, NULL,
+                      _("Could not read the constraints: %s"), error->message);
+          return;
+        }
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          FerryTable *table = g_ptr_array_index (run->copied, pq_int (result, row, 0, 1) - 1);
+
+          /* Partitions inherit their root's constraints: name them once. */
+          if (table->kind == FERRY_TABLE_KIND_PARTITION)
+            continue;
+          n_checks++;
+          add_item (check, _("%s: check %s, %s"), table->display_name,
+                    pq_value (result, row, 1), pq_value (result, row, 2));
+        }
+    }
+
+  if (n_fks + n_checks > 0)
     {
       set_result (check, FERRY_CHECK_STATUS_WARNING,
-                  _("These foreign keys were added NOT VALID on the source and never validated: "
-                    "existing rows may violate them. Ferry copies the rows as they are; where the "
-                    "target enforces the key (a validated copy of it, or Ferry's own VALIDATE "
-                    "after the load), such rows make the load or the validation fail. Check "
-                    "them on the source first with ALTER TABLE … VALIDATE CONSTRAINT."),
-                  NG_("%u foreign key on the source is NOT VALID",
-                      "%u foreign keys on the source are NOT VALID", n),
-                  n);
+                  _("These constraints were added NOT VALID on the source and never validated: "
+                    "rows that existed before may violate them. Ferry copies the rows as they "
+                    "are; where the target enforces such a constraint (a validated copy of it on "
+                    "an existing target, or a VALIDATE after the load) those rows make the load "
+                    "or the validation fail. Find them on the source first with ALTER TABLE … "
+                    "VALIDATE CONSTRAINT, which fails on the first violating row."),
+                  NG_("%u constraint on the source is NOT VALID (%u foreign keys, %u checks)",
+                      "%u constraints on the source are NOT VALID (%u foreign keys, %u checks)",
+                      n_fks + n_checks),
+                  n_fks + n_checks, n_fks, n_checks);
       return;
     }
 
   set_result (check, FERRY_CHECK_STATUS_PASS,
-              _("Every foreign key of the selected tables is validated on the source: the rows "
-                "satisfy them."),
-              _("Every foreign key is validated"));
+              _("Every foreign key and check constraint of the selected tables is validated on "
+                "the source: the rows satisfy them."),
+              _("Every constraint is validated"));
 }
 
 /* Capacity */
@@ -2945,11 +3095,11 @@ check_connection_pool (Run        *run,
       g_autofree char *fix = g_strdup_printf (_("Set database: connection_pool_size to at least "
                                                 "%u, or migration: max_parallel to at most %u."),
                                               workers + 1, pool > 1 ? pool - 1 : 1);
-      set_result (check, FERRY_CHECK_STATUS_WARNING,
+      set_result (check, FERRY_CHECK_STATUS_FAIL,
                   _("Each worker holds one connection to each server, and the coordinator one "
-                    "more; connection_pool_size caps the connections Ferry opens to a server. "
-                    "With fewer than max_parallel + 1, workers wait for a connection and fewer "
-                    "chunks run at once than max_parallel says."),
+                    "more; connection_pool_size caps the connections Ferry opens to a server, so "
+                    "it must be at least max_parallel + 1. The configuration is rejected when "
+                    "the migration starts."),
                   _("connection_pool_size %u is less than max_parallel %u + 1"), pool, workers);
       ferry_check_set_fix (check, fix, NULL);
       return;
@@ -3007,20 +3157,12 @@ check_largest_chunk (Run        *run,
                      FerryCheck *check)
 {
   GPtrArray *chunks = ferry_plan_get_chunks (run->self->plan);
-  guint timeout = ferry_config_get_timeout_seconds (run->config);
-  guint query_timeout = ferry_config_get_query_timeout (run->config);
-  guint limit = timeout;
-  const char *limit_name = "timeout_seconds";
+  guint limit = ferry_config_get_timeout_seconds (run->config);
   FerryChunk *largest = NULL;
   guint64 seconds;
   g_autofree char *size = NULL;
   g_autofree char *duration = NULL;
-
-  if (query_timeout > 0 && (limit == 0 || query_timeout < limit))
-    {
-      limit = query_timeout;
-      limit_name = "query_timeout";
-    }
+  g_autofree char *explanation = NULL;
 
   for (guint i = 0; i < chunks->len; i++)
     {
@@ -3041,30 +3183,29 @@ check_largest_chunk (Run        *run,
   add_item (check, _("%s, chunk %u of %u: %s"), largest->heap->display_name,
             largest->number, largest->n_chunks, size);
 
-  if (limit > 0 && seconds > limit)
+  if (seconds > limit)
     {
-      g_autofree char *explanation =
-        g_strdup_printf (_("At an assumed %u MB/s per worker, this chunk takes longer than %s "
-                           "(%u s). A chunk that runs over it is cancelled and split, and the "
-                           "work done so far is lost; a chunk that cannot be split (a table "
-                           "without a usable key, read in one piece) fails again. Raise the "
-                           "limit, or lower chunk_size so that large tables are split further."),
-                         ASSUMED_MB_PER_SECOND_PER_WORKER, limit_name, limit);
+      explanation =
+        g_strdup_printf (_("At an assumed %u MB/s per worker, this chunk takes longer than "
+                           "timeout_seconds (%u s). A chunk that runs over it is cancelled, split "
+                           "and retried, and the work done so far is lost; a chunk that cannot "
+                           "be split (a table without a usable key, read in one piece) runs into "
+                           "the limit again. Raise timeout_seconds, or lower chunk_size so that "
+                           "large tables are split further."),
+                         ASSUMED_MB_PER_SECOND_PER_WORKER, limit);
       set_result (check, FERRY_CHECK_STATUS_WARNING, explanation,
-                  _("The largest chunk (%s) may take %s, more than %s (%u s)"),
-                  size, duration, limit_name, limit);
+                  _("The largest chunk (%s) may take %s, more than timeout_seconds (%u s)"),
+                  size, duration, limit);
       return;
     }
 
-  {
-    g_autofree char *explanation =
-      g_strdup_printf (_("At an assumed %u MB/s per worker, the largest chunk finishes well "
-                         "within %s (%u s); a chunk that ran over it would be cancelled and "
-                         "split."),
-                       ASSUMED_MB_PER_SECOND_PER_WORKER, limit_name, limit);
-    set_result (check, FERRY_CHECK_STATUS_PASS, limit > 0 ? explanation : NULL,
-                _("The largest chunk (%s) takes %s"), size, duration);
-  }
+  explanation =
+    g_strdup_printf (_("At an assumed %u MB/s per worker, the largest chunk finishes within "
+                       "timeout_seconds (%u s); a chunk that ran over it would be cancelled, "
+                       "split and retried."),
+                     ASSUMED_MB_PER_SECOND_PER_WORKER, limit);
+  set_result (check, FERRY_CHECK_STATUS_PASS, explanation,
+              _("The largest chunk (%s) takes %s"), size, duration);
 }
 
 /* The checks, in the order they are shown. The titles say what a
@@ -3104,12 +3245,13 @@ static const struct {
   { "identity-columns", FERRY_CHECK_GROUP_DATA, N_("Identity columns"), NEEDS_SOURCE, check_identity_columns },
   { "large-objects", FERRY_CHECK_GROUP_DATA, N_("Large objects"), NEEDS_SOURCE, check_large_objects },
   { "unlogged-tables", FERRY_CHECK_GROUP_DATA, N_("Unlogged tables"), NEEDS_SOURCE, check_unlogged_tables },
+  { "binary-copy-types", FERRY_CHECK_GROUP_DATA, N_("Column types suit the COPY format"), NEEDS_SOURCE, check_binary_copy_types },
   { "target-triggers", FERRY_CHECK_GROUP_DATA, N_("Triggers on the target tables"), NEEDS_SOURCE | NEEDS_TARGET, check_target_triggers },
 
   { "fk-cycles", FERRY_CHECK_GROUP_DEPENDENCIES, N_("Foreign-key cycles"), NEEDS_SOURCE, check_fk_cycles },
   { "self-references", FERRY_CHECK_GROUP_DEPENDENCIES, N_("Self-referencing tables"), NEEDS_SOURCE, check_self_references },
   { "excluded-references", FERRY_CHECK_GROUP_DEPENDENCIES, N_("References to excluded tables"), NEEDS_SOURCE, check_excluded_references },
-  { "not-valid-foreign-keys", FERRY_CHECK_GROUP_DEPENDENCIES, N_("Foreign keys are validated"), NEEDS_SOURCE, check_not_valid_foreign_keys },
+  { "not-valid-constraints", FERRY_CHECK_GROUP_DEPENDENCIES, N_("Constraints are validated"), NEEDS_SOURCE, check_not_valid_constraints },
 
   { "source-connection-capacity", FERRY_CHECK_GROUP_CAPACITY, N_("Source has free connections"), NEEDS_SOURCE, check_source_connections },
   { "target-connection-capacity", FERRY_CHECK_GROUP_CAPACITY, N_("Target has free connections"), NEEDS_SOURCE | NEEDS_TARGET, check_target_connections },
