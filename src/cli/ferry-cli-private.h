@@ -16,6 +16,8 @@ typedef enum {
   FERRY_EXIT_USAGE = 2,          /* bad arguments or configuration */
   FERRY_EXIT_CONNECTION = 3,     /* the source could not be read */
   FERRY_EXIT_FAILED = 4,         /* anything else */
+  FERRY_EXIT_MIGRATION_FAILED = 5, /* run: tables failed or validation differs */
+  FERRY_EXIT_STOPPED = 6,        /* run: stopped or paused by the user */
 } FerryExit;
 
 typedef struct {
@@ -48,6 +50,18 @@ guint         ferry_cli_terminal_width  (void);
 int           ferry_cli_check           (int                argc,
                                          char             **argv);
 int           ferry_cli_plan            (int                argc,
+                                         char             **argv);
+int           ferry_cli_run             (int                argc,
+                                         char             **argv);
+int           ferry_cli_status          (int                argc,
+                                         char             **argv);
+int           ferry_cli_pause           (int                argc,
+                                         char             **argv);
+int           ferry_cli_resume          (int                argc,
+                                         char             **argv);
+int           ferry_cli_stop            (int                argc,
+                                         char             **argv);
+int           ferry_cli_resolve         (int                argc,
                                          char             **argv);
 
 G_END_DECLS

@@ -35,8 +35,14 @@ main (int    argc,
       char **argv)
 {
   static const Command commands[] = {
-    { "check", ferry_cli_check, N_("Check that a migration is ready to run") },
-    { "plan",  ferry_cli_plan,  N_("Show the migration plan: order, batches, chunks") },
+    { "check",   ferry_cli_check,   N_("Check that a migration is ready to run") },
+    { "plan",    ferry_cli_plan,    N_("Show the migration plan: order, batches, chunks") },
+    { "run",     ferry_cli_run,     N_("Run (or resume) the migration, with a progress bar") },
+    { "status",  ferry_cli_status,  N_("Show the state of a migration from the target's journal") },
+    { "pause",   ferry_cli_pause,   N_("Pause the running migration") },
+    { "resume",  ferry_cli_resume,  N_("Resume a paused migration") },
+    { "stop",    ferry_cli_stop,    N_("Stop the running migration (resumable)") },
+    { "resolve", ferry_cli_resolve, N_("Resolve a failed table: retry, skip, truncate-retry or abort") },
     { NULL }
   };
 

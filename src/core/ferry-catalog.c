@@ -310,7 +310,7 @@ static const char *tables_sql =
   "           AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass "
   "           AND d.deptype = 'e' LIMIT 1), "
   "       (SELECT count(*) FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid), "
-  "       CASE WHEN c.relispartition THEN pg_catalog.pg_partition_root(c.oid) END, "
+  "       CASE WHEN c.relispartition THEN pg_catalog.pg_partition_root(c.oid)::oid END, "
   "       (SELECT pg_catalog.json_agg(pn.nspname || '.' || pc.relname ORDER BY i.inhseqno) "
   "          FROM pg_catalog.pg_inherits i "
   "          JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "

@@ -124,6 +124,28 @@ rollback_quietly (FerryConnection *connection)
 
 /* Chunks */
 
+/* Binary COPY carries type OIDs inside arrays and composite values, and
+ * a user-defined type (enum, composite, domain, extension type) has
+ * another OID on the target: such tables go in text format, which
+ * carries every value by its text form. */
+static FerryCopyFormat
+format_for_heap (FerryCoordinator *self,
+                 FerryTable       *heap)
+{
+  GPtrArray *columns = ferry_table_get_columns (heap);
+
+  if (ferry_config_get_copy_format (self->config) == FERRY_COPY_FORMAT_TEXT)
+    return FERRY_COPY_FORMAT_TEXT;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      FerryColumn *column = g_ptr_array_index (columns, i);
+      if (!column->generated && column->type_oid >= 16384)
+        return FERRY_COPY_FORMAT_TEXT;
+    }
+  return FERRY_COPY_FORMAT_BINARY;
+}
+
 static gboolean
 run_chunk (FerryCoordinator  *self,
            Work              *work,
@@ -132,7 +154,7 @@ run_chunk (FerryCoordinator  *self,
 {
   Slot *slot = work->slot;
   g_auto(GStrv) columns = ferry_table_dup_copy_columns (work->heap);
-  FerryCopyFormat format = ferry_config_get_copy_format (self->config);
+  FerryCopyFormat format = format_for_heap (self, work->heap);
   g_autofree char *select_sql = NULL;
   g_autofree char *insert_sql = NULL;
   g_autofree char *done_sql = NULL;
@@ -1095,62 +1117,11 @@ ferry_job_abort_restore (FerryCoordinator *self,
                          GTask            *task)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) pending = NULL;
 
-  if (!ferry_coordinator_ensure_control (self, &error))
-    goto done;
-
-  pending = ferry_journal_list_ddl (self->journal, self->migration_id, TRUE, &error);
-  if (pending == NULL)
-    goto done;
-
-  /* Indexes and constraints before the foreign keys that need them. */
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < pending->len; i++)
-      {
-        FerryJournalDdl *ddl = g_ptr_array_index (pending, i);
-        gboolean fk = g_str_equal (ddl->kind, "foreign-key");
-        g_autoptr(GError) local_error = NULL;
-
-        if ((pass == 0) == fk)
-          continue;
-
-        if (!ddl->restored)
-          {
-            if (!ferry_connection_exec (self->control_target, "BEGIN", &local_error) ||
-                !ferry_connection_exec (self->control_target, ddl->restore_sql, &local_error) ||
-                !ferry_journal_mark_ddl (self->journal, self->control_target, ddl->ddl_id,
-                                         ddl->validate_sql == NULL, &local_error) ||
-                !ferry_connection_exec (self->control_target, "COMMIT", &local_error))
-              {
-                g_autofree char *detail = g_strdup_printf ("%s %s: %s", ddl->kind, ddl->object_name,
-                                                           local_error->message);
-                rollback_quietly (self->control_target);
-                ferry_journal_add_event (self->journal, self->migration_id, "restore-failed", detail, NULL);
-                continue;
-              }
-          }
-
-        /* An aborted load may be incomplete: a foreign key that does not
-         * validate stays NOT VALID, and says so in the audit trail. */
-        if (ddl->validate_sql != NULL)
-          {
-            if (!ferry_connection_exec (self->control_target, "BEGIN", &local_error) ||
-                !ferry_connection_exec (self->control_target, ddl->validate_sql, &local_error) ||
-                !ferry_journal_mark_ddl (self->journal, self->control_target, ddl->ddl_id, TRUE, &local_error) ||
-                !ferry_connection_exec (self->control_target, "COMMIT", &local_error))
-              {
-                g_autofree char *detail = g_strdup_printf (_("%s stays NOT VALID: %s"), ddl->object_name,
-                                                           local_error->message);
-                rollback_quietly (self->control_target);
-                ferry_journal_add_event (self->journal, self->migration_id, "left-not-valid", detail, NULL);
-              }
-          }
-      }
-
-done:
-  if (error != NULL)
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_journal_restore_pending (self->journal, self->migration_id, &error))
     g_warning ("Restoring after the abort: %s", error->message);
+
   ferry_job_release (self, task);
 }
 

@@ -2272,6 +2272,22 @@ take_request_done (GObject      *object,
     ok = ferry_coordinator_resume (self, &error);
   else if (g_str_equal (request, "stop"))
     ok = ferry_coordinator_stop (self, &error);
+  else if (g_str_has_prefix (request, "resolve "))
+    {
+      /* "resolve RESOLUTION TABLE", from ferry-cli resolve */
+      g_auto(GStrv) parts = g_strsplit (request, " ", 3);
+      FerryCatalog *catalog = self->validator ? ferry_validator_get_source_catalog (self->validator) : NULL;
+      FerryTable *table = catalog && parts[1] && parts[2] ? ferry_catalog_find (catalog, parts[2]) : NULL;
+      int resolution;
+
+      if (table == NULL || !ferry_enum_from_nick (FERRY_TYPE_RESOLUTION, parts[1], &resolution))
+        {
+          ok = FALSE;
+          g_set_error (&error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, _("Cannot apply “%s”"), request);
+        }
+      else
+        ok = ferry_coordinator_handle_error (self, table, resolution, &error);
+    }
 
   if (!ok)
     ferry_coordinator_record_event (self, "request-refused", error->message);

@@ -58,6 +58,8 @@ ferry_journal_ddl_free (FerryJournalDdl *ddl)
   g_free (ddl->table_schema);
   g_free (ddl->table_name);
   g_free (ddl->object_name);
+  g_free (ddl->ref_schema);
+  g_free (ddl->ref_name);
   g_free (ddl->restore_sql);
   g_free (ddl->validate_sql);
   g_free (ddl);
@@ -144,8 +146,12 @@ query (FerryJournal     *self,
   g_autoptr(GError) local_error = NULL;
   PGresult *result;
 
-  result = ferry_connection_query_params (connection ? connection : self->connection,
-                                          text, n_params, params, &local_error);
+  /* Without parameters, PQexec: it takes several statements at once. */
+  if (n_params == 0)
+    result = ferry_connection_query (connection ? connection : self->connection, text, &local_error);
+  else
+    result = ferry_connection_query_params (connection ? connection : self->connection,
+                                            text, n_params, params, &local_error);
   if (result == NULL)
     g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                 _("Journal (%s on the target): "), self->schema);
@@ -217,6 +223,8 @@ static const char *ddl_sql =
   "  table_schema text,\n"
   "  table_name   text,\n"
   "  object_name  text,\n"
+  "  ref_schema   text,\n"
+  "  ref_name     text,\n"
   "  restore_sql  text NOT NULL,\n"
   "  validate_sql text,\n"
   "  dropped_at   timestamptz NOT NULL DEFAULT now(),\n"
@@ -561,6 +569,24 @@ ferry_journal_add_event (FerryJournal  *self,
                G_N_ELEMENTS (params), params, error);
 }
 
+gboolean
+ferry_journal_has_event (FerryJournal  *self,
+                         gint64         migration_id,
+                         const char    *action,
+                         GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  const char *params[] = { id, action };
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  result = query (self, NULL,
+                  "SELECT EXISTS (SELECT 1 FROM @S.event WHERE migration_id = $1 AND action = $2)",
+                  2, params, error);
+  return result != NULL && PQgetvalue (result, 0, 0)[0] == 't';
+}
+
 JsonNode *
 ferry_journal_list_events (FerryJournal  *self,
                            gint64         migration_id,
@@ -745,7 +771,7 @@ ferry_journal_chunk_done_sql (FerryJournal *self)
 
   return sql (self,
               "UPDATE @S.chunk SET rows = $3, bytes = $4, checksum = $5, attempts = $6,"
-              " duration_ms = $7, started_at = clock_timestamp() - ($7 || ' ms')::interval,"
+              " duration_ms = $7::bigint, started_at = clock_timestamp() - $7::bigint * interval '1 ms',"
               " finished_at = clock_timestamp()"
               " WHERE migration_id = $1 AND chunk_id = $2 AND finished_at IS NULL");
 }
@@ -763,20 +789,23 @@ ferry_journal_add_ddl (FerryJournal     *self,
                        const char       *schema,
                        const char       *table,
                        const char       *object,
+                       const char       *ref_schema,
+                       const char       *ref_name,
                        const char       *restore_sql,
                        const char       *validate_sql,
                        GError          **error)
 {
   g_autofree char *id = id_string (migration_id);
-  const char *params[] = { id, kind, schema, table, object, restore_sql, validate_sql };
+  const char *params[] = { id, kind, schema, table, object, restore_sql, validate_sql,
+                           ref_schema, ref_name };
   g_autoptr(PGresult) result = NULL;
 
   g_return_val_if_fail (FERRY_IS_JOURNAL (self), 0);
 
   result = query (self, connection,
                   "INSERT INTO @S.deferred_ddl (migration_id, kind, table_schema, table_name,"
-                  "                             object_name, restore_sql, validate_sql)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ddl_id",
+                  "                             object_name, restore_sql, validate_sql, ref_schema, ref_name)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ddl_id",
                   G_N_ELEMENTS (params), params, error);
   return first_id (result);
 }
@@ -796,7 +825,8 @@ ferry_journal_list_ddl (FerryJournal  *self,
 
   result = query (self, NULL,
                   "SELECT ddl_id, kind, table_schema, table_name, object_name, restore_sql,"
-                  "       validate_sql, restored_at IS NOT NULL, validated_at IS NOT NULL"
+                  "       validate_sql, restored_at IS NOT NULL, validated_at IS NOT NULL,"
+                  "       ref_schema, ref_name"
                   " FROM @S.deferred_ddl WHERE migration_id = $1"
                   " AND (NOT $2::bool OR restored_at IS NULL"
                   "      OR (validate_sql IS NOT NULL AND validated_at IS NULL))"
@@ -819,6 +849,8 @@ ferry_journal_list_ddl (FerryJournal  *self,
       ddl->validate_sql = PQgetisnull (result, i, 6) ? NULL : g_strdup (PQgetvalue (result, i, 6));
       ddl->restored = PQgetvalue (result, i, 7)[0] == 't';
       ddl->validated = PQgetvalue (result, i, 8)[0] == 't';
+      ddl->ref_schema = PQgetisnull (result, i, 9) ? NULL : g_strdup (PQgetvalue (result, i, 9));
+      ddl->ref_name = PQgetisnull (result, i, 10) ? NULL : g_strdup (PQgetvalue (result, i, 10));
       g_ptr_array_add (list, ddl);
     }
 
@@ -848,4 +880,224 @@ ferry_journal_mark_ddl (FerryJournal     *self,
                " validated_at = CASE WHEN $2::bool THEN now() ELSE validated_at END"
                " WHERE ddl_id = $1",
                2, params, error);
+}
+
+/**
+ * ferry_journal_replace_chunk:
+ * @replacements: (element-type FerryJournalChunk): the pieces; their
+ *   chunk_id is assigned here
+ *
+ * Splits a pending chunk: the old row is marked skipped and the pieces
+ * are added, in one transaction.
+ */
+gboolean
+ferry_journal_replace_chunk (FerryJournal  *self,
+                             gint64         migration_id,
+                             gint64         chunk_id,
+                             GPtrArray     *replacements,
+                             GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  g_autofree char *cid = id_string (chunk_id);
+  const char *params[2] = { id, cid };
+  g_autoptr(PGresult) next = NULL;
+  gint64 next_id;
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  if (!ferry_connection_exec (self->connection, "BEGIN", error))
+    return FALSE;
+
+  next = query (self, NULL,
+                "SELECT max(chunk_id) + 1 FROM @S.chunk WHERE migration_id = $1",
+                1, params, error);
+  if (next == NULL)
+    goto fail;
+  next_id = g_ascii_strtoll (PQgetvalue (next, 0, 0), NULL, 10);
+
+  if (!exec (self, NULL,
+             "UPDATE @S.chunk SET skipped_at = now(), last_error = 'split after a timeout'"
+             " WHERE migration_id = $1 AND chunk_id = $2 AND finished_at IS NULL",
+             2, params, error))
+    goto fail;
+
+  for (guint i = 0; i < replacements->len; i++)
+    {
+      FerryJournalChunk *c = g_ptr_array_index (replacements, i);
+      g_autofree char *new_id = NULL;
+      g_autofree char *number = g_strdup_printf ("%u", c->number);
+      g_autofree char *est = id_string (c->est_bytes);
+      g_autofree char *lo = c->has_lo ? id_string (c->lo) : NULL;
+      g_autofree char *hi = c->has_hi ? id_string (c->hi) : NULL;
+      const char *p[13];
+
+      c->chunk_id = next_id + i;
+      new_id = id_string (c->chunk_id);
+      p[0] = id; p[1] = new_id; p[2] = c->table_schema; p[3] = c->table_name;
+      p[4] = c->heap_schema; p[5] = c->heap_name; p[6] = number; p[7] = c->predicate;
+      p[8] = est; p[9] = ferry_enum_to_nick (FERRY_TYPE_CHUNK_KIND, c->kind);
+      p[10] = c->key_column; p[11] = lo; p[12] = hi;
+
+      if (!exec (self, NULL,
+                 "INSERT INTO @S.chunk (migration_id, chunk_id, table_schema, table_name, heap_schema,"
+                 "                      heap_name, number, predicate, est_bytes, kind, key_column, lo, hi)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 13, p, error))
+        goto fail;
+    }
+
+  return ferry_connection_exec (self->connection, "COMMIT", error);
+
+fail:
+  ferry_connection_exec (self->connection, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+gboolean
+ferry_journal_skip_table (FerryJournal  *self,
+                          gint64         migration_id,
+                          const char    *schema,
+                          const char    *name,
+                          GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  const char *params[] = { id, schema, name };
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  return exec (self, NULL,
+               "UPDATE @S.chunk SET skipped_at = now()"
+               " WHERE migration_id = $1 AND table_schema = $2 AND table_name = $3"
+               " AND finished_at IS NULL AND skipped_at IS NULL",
+               3, params, error);
+}
+
+gboolean
+ferry_journal_record_chunk_error (FerryJournal  *self,
+                                  gint64         migration_id,
+                                  gint64         chunk_id,
+                                  guint          attempts,
+                                  const char    *message,
+                                  GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  g_autofree char *cid = id_string (chunk_id);
+  g_autofree char *n = g_strdup_printf ("%u", attempts);
+  const char *params[] = { id, cid, n, message };
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  return exec (self, NULL,
+               "UPDATE @S.chunk SET attempts = $3, last_error = $4"
+               " WHERE migration_id = $1 AND chunk_id = $2 AND finished_at IS NULL",
+               4, params, error);
+}
+
+gboolean
+ferry_journal_record_validation (FerryJournal     *self,
+                                 FerryConnection  *connection,
+                                 gint64            migration_id,
+                                 const char       *schema,
+                                 const char       *name,
+                                 const char       *part,
+                                 gint64            source_rows,
+                                 gint64            target_rows,
+                                 const char       *source_checksum,
+                                 const char       *target_checksum,
+                                 gboolean          matches,
+                                 GError          **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  g_autofree char *sr = id_string (source_rows);
+  g_autofree char *tr = id_string (target_rows);
+  const char *params[] = { id, schema, name, part, sr, tr, source_checksum, target_checksum,
+                           matches ? "t" : "f" };
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  return exec (self, connection,
+               "INSERT INTO @S.validation (migration_id, table_schema, table_name, part, source_rows,"
+               "                           target_rows, source_checksum, target_checksum, matches)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+               " ON CONFLICT (migration_id, table_schema, table_name, part) DO UPDATE"
+               " SET source_rows = EXCLUDED.source_rows, target_rows = EXCLUDED.target_rows,"
+               "     source_checksum = EXCLUDED.source_checksum, target_checksum = EXCLUDED.target_checksum,"
+               "     matches = EXCLUDED.matches, checked_at = now()",
+               G_N_ELEMENTS (params), params, error);
+}
+
+static void
+rollback_quietly (FerryConnection *connection)
+{
+  PGconn *conn = ferry_connection_get_pgconn (connection);
+
+  if (conn != NULL && PQtransactionStatus (conn) != PQTRANS_IDLE)
+    ferry_connection_exec (connection, "ROLLBACK", NULL);
+}
+
+/**
+ * ferry_journal_restore_pending:
+ *
+ * Puts back everything a migration dropped for its load that is not back
+ * yet: indexes and constraints first, then foreign keys, each with its
+ * journal row in one transaction. For an aborted or abandoned load: a
+ * foreign key that does not validate (the data may be incomplete) stays
+ * NOT VALID, and each such case is written to the audit trail. Fails
+ * only when the journal cannot be read.
+ */
+gboolean
+ferry_journal_restore_pending (FerryJournal  *self,
+                               gint64         migration_id,
+                               GError       **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  FerryConnection *target = self->connection;
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  pending = ferry_journal_list_ddl (self, migration_id, TRUE, error);
+  if (pending == NULL)
+    return FALSE;
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < pending->len; i++)
+      {
+        FerryJournalDdl *ddl = g_ptr_array_index (pending, i);
+        gboolean fk = g_str_equal (ddl->kind, "foreign-key");
+        g_autoptr(GError) local_error = NULL;
+
+        if ((pass == 0) == fk)
+          continue;
+
+        if (!ddl->restored)
+          {
+            if (!ferry_connection_exec (target, "BEGIN", &local_error) ||
+                !ferry_connection_exec (target, ddl->restore_sql, &local_error) ||
+                !ferry_journal_mark_ddl (self, target, ddl->ddl_id, ddl->validate_sql == NULL, &local_error) ||
+                !ferry_connection_exec (target, "COMMIT", &local_error))
+              {
+                g_autofree char *detail = g_strdup_printf ("%s %s: %s", ddl->kind, ddl->object_name,
+                                                           local_error->message);
+                rollback_quietly (target);
+                ferry_journal_add_event (self, migration_id, "restore-failed", detail, NULL);
+                continue;
+              }
+          }
+
+        if (ddl->validate_sql != NULL)
+          {
+            if (!ferry_connection_exec (target, "BEGIN", &local_error) ||
+                !ferry_connection_exec (target, ddl->validate_sql, &local_error) ||
+                !ferry_journal_mark_ddl (self, target, ddl->ddl_id, TRUE, &local_error) ||
+                !ferry_connection_exec (target, "COMMIT", &local_error))
+              {
+                g_autofree char *detail = g_strdup_printf (_("%s stays NOT VALID: %s"), ddl->object_name,
+                                                           local_error->message);
+                rollback_quietly (target);
+                ferry_journal_add_event (self, migration_id, "left-not-valid", detail, NULL);
+              }
+          }
+      }
+
+  return TRUE;
 }

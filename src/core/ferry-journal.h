@@ -53,6 +53,8 @@ struct _FerryJournalDdl
   char     *table_schema;
   char     *table_name;
   char     *object_name;
+  char     *ref_schema;    /* foreign keys: the referenced table */
+  char     *ref_name;
   char     *restore_sql;   /* one or more statements */
   char     *validate_sql;  /* may be NULL */
   gboolean  restored;
@@ -109,6 +111,10 @@ gboolean      ferry_journal_request             (FerryJournal     *self,
 char         *ferry_journal_take_request        (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  GError          **error);
+gboolean      ferry_journal_has_event           (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 const char       *action,
+                                                 GError          **error);
 gboolean      ferry_journal_add_event           (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  const char       *action,
@@ -118,6 +124,34 @@ JsonNode     *ferry_journal_list_events         (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  GError          **error);
 
+gboolean      ferry_journal_replace_chunk       (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 gint64            chunk_id,
+                                                 GPtrArray        *replacements,
+                                                 GError          **error);
+gboolean      ferry_journal_skip_table          (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 const char       *schema,
+                                                 const char       *name,
+                                                 GError          **error);
+gboolean      ferry_journal_record_chunk_error  (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 gint64            chunk_id,
+                                                 guint             attempts,
+                                                 const char       *message,
+                                                 GError          **error);
+gboolean      ferry_journal_record_validation   (FerryJournal     *self,
+                                                 FerryConnection  *connection,
+                                                 gint64            migration_id,
+                                                 const char       *schema,
+                                                 const char       *name,
+                                                 const char       *part,
+                                                 gint64            source_rows,
+                                                 gint64            target_rows,
+                                                 const char       *source_checksum,
+                                                 const char       *target_checksum,
+                                                 gboolean          matches,
+                                                 GError          **error);
 gboolean      ferry_journal_add_chunks          (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  GPtrArray        *chunks,
@@ -140,6 +174,8 @@ gint64        ferry_journal_add_ddl             (FerryJournal     *self,
                                                  const char       *schema,
                                                  const char       *table,
                                                  const char       *object,
+                                                 const char       *ref_schema,
+                                                 const char       *ref_name,
                                                  const char       *restore_sql,
                                                  const char       *validate_sql,
                                                  GError          **error);
@@ -151,6 +187,10 @@ gboolean      ferry_journal_mark_ddl            (FerryJournal     *self,
                                                  FerryConnection  *connection,
                                                  gint64            ddl_id,
                                                  gboolean          validated,
+                                                 GError          **error);
+
+gboolean      ferry_journal_restore_pending     (FerryJournal     *self,
+                                                 gint64            migration_id,
                                                  GError          **error);
 
 G_END_DECLS

@@ -1,0 +1,770 @@
+/* ferry-cli-run.c — `ferry-cli run`, and the commands that steer a run
+ * from elsewhere through the journal: status, pause, resume, stop,
+ * resolve.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "ferry-cli-private.h"
+#include "ferry-coordinator.h"
+#include "ferry-enum-types.h"
+#include "ferry-monitor.h"
+
+typedef struct {
+  FerryCliOptions   *options;
+  FerryCoordinator  *coordinator;
+  gboolean           tty;
+  gboolean           bar_shown;
+  guint              interrupts;
+  gint64             last_line;
+  gint64             started;
+  guint              interval;
+} RunContext;
+
+static void
+emit_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) node = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static void
+emit_event_json (const char *type,
+                 const char *key1,
+                 const char *value1,
+                 const char *key2,
+                 const char *value2)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *at = g_date_time_format_iso8601 (now);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, type);
+  json_builder_set_member_name (b, "at");
+  json_builder_add_string_value (b, at);
+  if (key1 != NULL)
+    {
+      json_builder_set_member_name (b, key1);
+      json_builder_add_string_value (b, value1);
+    }
+  if (key2 != NULL)
+    {
+      json_builder_set_member_name (b, key2);
+      json_builder_add_string_value (b, value2);
+    }
+  json_builder_end_object (b);
+  emit_json (b);
+}
+
+static char *
+format_duration (double seconds)
+{
+  guint s;
+
+  if (seconds < 0)
+    return g_strdup ("--:--");
+  s = (guint)(seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
+  return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
+}
+
+static void
+clear_bar (RunContext *ctx)
+{
+  if (ctx->bar_shown)
+    {
+      fputs ("\r\033[K", stdout);
+      ctx->bar_shown = FALSE;
+    }
+}
+
+/* The progress line: bar, percent, tables, rows/s, MB/s, ETA. */
+static void
+print_progress (RunContext *ctx,
+                gboolean    force_line)
+{
+  FerryCoordinator *c = ctx->coordinator;
+  FerryMonitor *monitor = ferry_coordinator_get_monitor (c);
+  FerryTableList *tables = ferry_coordinator_get_tables (c);
+  double fraction = ferry_coordinator_get_fraction (c);
+  guint done = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED) +
+               ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED);
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (tables)) -
+                ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
+  guint failed = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED);
+  g_autofree char *eta = format_duration (ferry_monitor_get_eta_seconds (monitor));
+  g_autofree char *bytes = ferry_format_size (ferry_coordinator_get_bytes_done (c));
+  double mbps = ferry_monitor_get_bytes_per_second (monitor) / (1024.0 * 1024.0);
+  double rows = ferry_monitor_get_rows_per_second (monitor);
+  const char *phase = ferry_coordinator_get_phase (c);
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (ctx->options->json)
+    {
+      g_autoptr(JsonNode) status = ferry_coordinator_status (c);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_object_set_string_member (json_node_get_object (status), "event", "progress");
+      json_generator_set_root (generator, status);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return;
+    }
+
+  if (ctx->tty)
+    {
+      guint width = 24;
+      guint filled = (guint)(fraction * width + 0.5);
+
+      g_string_append_c (line, '[');
+      for (guint i = 0; i < width; i++)
+        g_string_append (line, i < filled ? "█" : "·");
+      g_string_append (line, "] ");
+    }
+
+  g_string_append_printf (line, "%5.1f%%  ", 100.0 * fraction);
+  g_string_append_printf (line, _("%u/%u tables"), done, total);
+  if (failed > 0)
+    g_string_append_printf (line, _(" (%u failed)"), failed);
+  g_string_append_printf (line, "  %s  %.0f %s  %.1f MB/s  ", bytes, rows, _("rows/s"), mbps);
+  g_string_append_printf (line, _("ETA %s"), eta);
+  if (phase != NULL && !g_str_equal (phase, "data"))
+    g_string_append_printf (line, "  [%s]", phase);
+  if (ferry_coordinator_is_pausing (c))
+    g_string_append_printf (line, "  %s", _("pausing…"));
+
+  if (ctx->tty && !force_line)
+    {
+      g_print ("\r\033[K%s", line->str);
+      fflush (stdout);
+      ctx->bar_shown = TRUE;
+    }
+  else
+    {
+      clear_bar (ctx);
+      g_print ("%s\n", line->str);
+    }
+}
+
+static gboolean
+progress_tick (gpointer user_data)
+{
+  RunContext *ctx = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* A bar on a terminal; a line per monitoring interval in a log. */
+  if (ctx->tty || ctx->options->json ||
+      now - ctx->last_line >= (gint64)ctx->interval * G_USEC_PER_SEC)
+    {
+      ctx->last_line = now;
+      print_progress (ctx, FALSE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_event (FerryCoordinator *c,
+          const char       *action,
+          const char       *detail,
+          RunContext       *ctx)
+{
+  static const char * const shown[] = {
+    "retry", "split", "escalated", "table-failed", "resolve", "request", "request-refused",
+    "validation-mismatch", "phase", "sequences", "left-not-valid", "restore-failed", NULL
+  };
+
+  if (ctx->options->json)
+    {
+      emit_event_json (action, "detail", detail, NULL, NULL);
+      return;
+    }
+
+  if (!g_strv_contains (shown, action) || (g_str_equal (action, "phase") && g_strcmp0 (detail, "done") == 0))
+    return;
+
+  clear_bar (ctx);
+  if (g_str_equal (action, "phase"))
+    g_print ("%s %s\n", _("Phase:"), detail);
+  else
+    g_print ("%s%s%s %s\n", ferry_cli_style (ctx->options, "warning"), action,
+             ferry_cli_style (ctx->options, "reset"), detail ? detail : "");
+}
+
+static void
+on_table_failed (FerryCoordinator *c,
+                 FerryTable       *table,
+                 GError           *error,
+                 FerryErrorClass   error_class,
+                 RunContext       *ctx)
+{
+  const char *sqlstate = ferry_error_get_sqlstate (error);
+
+  if (ctx->options->json)
+    return;
+
+  clear_bar (ctx);
+  g_print ("%s%s%s %s [%s%s%s]: %s\n", ferry_cli_style (ctx->options, "fail"), _("Failed:"),
+           ferry_cli_style (ctx->options, "reset"), ferry_table_get_display_name (table),
+           ferry_error_class_to_string (error_class), sqlstate ? " " : "", sqlstate ? sqlstate : "",
+           error->message);
+  if (ferry_error_get_detail (error))
+    g_print ("  %s %s\n", _("Detail:"), ferry_error_get_detail (error));
+  if (ferry_error_get_hint (error))
+    g_print ("  %s %s\n", _("Hint:"), ferry_error_get_hint (error));
+  g_print ("  %s\n", _("The other tables go on. Resolve this one with:"));
+  g_print ("    ferry-cli resolve --table '%s' --action retry|skip|truncate-retry|abort\n",
+           ferry_table_get_display_name (table));
+}
+
+static void
+on_state_changed (FerryCoordinator *c,
+                  FerryState        old_state,
+                  FerryState        new_state,
+                  RunContext       *ctx)
+{
+  if (ctx->options->json)
+    emit_event_json ("state", "from", ferry_enum_to_nick (FERRY_TYPE_STATE, old_state),
+                     "to", ferry_enum_to_nick (FERRY_TYPE_STATE, new_state));
+  else if (new_state == FERRY_STATE_PAUSED)
+    {
+      clear_bar (ctx);
+      g_print ("%s\n", _("Paused. Resume with “ferry-cli resume”, or stop with “ferry-cli stop”."));
+    }
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  RunContext *ctx = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ctx->interrupts++;
+  clear_bar (ctx);
+
+  if (ctx->interrupts > 1)
+    {
+      /* The journal makes this safe: what committed is recorded, what did
+       * not rolls back when the connections close. */
+      g_printerr ("%s\n", _("Interrupted again: leaving now. “ferry-cli run” resumes from the journal."));
+      _exit (FERRY_EXIT_STOPPED);
+    }
+
+  g_printerr ("%s\n", _("Stopping: running chunks are cancelled and rolled back (press Ctrl+C again to leave at once)…"));
+  if (!ferry_coordinator_stop (ctx->coordinator, &error))
+    g_printerr ("%s\n", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_summary (RunContext *ctx)
+{
+  FerryCoordinator *c = ctx->coordinator;
+  FerryTableList *tables = ferry_coordinator_get_tables (c);
+  FerryState state = ferry_coordinator_get_state (c);
+  double elapsed = (g_get_monotonic_time () - ctx->started) / (double)G_USEC_PER_SEC;
+  g_autofree char *bytes = ferry_format_size (ferry_coordinator_get_bytes_done (c));
+  g_autofree char *duration = format_duration (elapsed);
+  g_autoptr(JsonNode) validation = ferry_coordinator_get_validation (c);
+  JsonArray *checks = json_node_get_array (validation);
+  guint mismatches = 0;
+  GError *last_error = ferry_coordinator_get_last_error (c);
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    if (!json_object_get_boolean_member (json_array_get_object_element (checks, i), "matches"))
+      mismatches++;
+
+  if (ctx->options->json)
+    {
+      g_autoptr(JsonNode) status = ferry_coordinator_status (c);
+      JsonObject *object = json_node_get_object (status);
+
+      json_object_set_string_member (object, "event", "summary");
+      json_object_set_double_member (object, "elapsed_seconds", elapsed);
+      json_object_set_member (object, "validation", g_steal_pointer (&validation));
+      ferry_cli_print_json (status);
+      return;
+    }
+
+  print_progress (ctx, TRUE);
+  g_print ("\n%s%s%s %s\n", ferry_cli_style (ctx->options, "bold"), _("Migration"),
+           ferry_cli_style (ctx->options, "reset"), ferry_state_to_string (state));
+  g_print ("  %s %" G_GINT64_FORMAT "\n", _("Journal id:"), ferry_coordinator_get_migration_id (c));
+  g_print ("  %s %u %s, %u %s, %u %s\n", _("Tables:"),
+           ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED), _("completed"),
+           ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED), _("failed"),
+           ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED), _("skipped"));
+  g_print ("  %s %'" G_GUINT64_FORMAT " %s, %s %s %s (%.1f MB/s)\n", _("Copied:"),
+           ferry_coordinator_get_rows_done (c), _("rows"), bytes, _("in"), duration,
+           elapsed > 0 ? ferry_coordinator_get_bytes_done (c) / elapsed / (1024.0 * 1024.0) : 0.0);
+  if (json_array_get_length (checks) > 0)
+    g_print ("  %s %u %s, %u %s\n", _("Validation:"), json_array_get_length (checks) - mismatches,
+             _("parts match"), mismatches, _("differ"));
+  if (last_error != NULL && state != FERRY_STATE_COMPLETED)
+    g_print ("  %s %s\n", _("Reason:"), last_error->message);
+  if (state == FERRY_STATE_STOPPED || state == FERRY_STATE_PAUSED)
+    g_print ("  %s\n", _("Run “ferry-cli run” with the same configuration to resume where it stopped."));
+}
+
+static int
+exit_for_state (FerryState state)
+{
+  switch (state)
+    {
+    case FERRY_STATE_COMPLETED:
+      return FERRY_EXIT_OK;
+    case FERRY_STATE_ERROR:
+      return FERRY_EXIT_MIGRATION_FAILED;
+    case FERRY_STATE_STOPPED:
+    case FERRY_STATE_PAUSED:
+      return FERRY_EXIT_STOPPED;
+    default:
+      return FERRY_EXIT_FAILED;
+    }
+}
+
+int
+ferry_cli_run (int    argc,
+               char **argv)
+{
+  g_auto(FerryCliOptions) options = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean force = FALSE;
+  gboolean no_check = FALSE;
+  RunContext ctx = { 0 };
+  guint tick_id;
+  guint sigint_id, sigterm_id;
+  FerryState state;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Start even when a readiness check fails"), NULL },
+    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
+      N_("Do not run the readiness checks first"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+    _("Runs the migration: checks readiness, then copies every table in dependency order with "
+      "parallel workers, restores constraints and sequences, and validates. An unfinished "
+      "migration of the same source found in the target's journal is resumed.\n\n"
+      "Ctrl+C stops cleanly (running chunks roll back); run again to resume.\n\n"
+      "Exit status: 0 completed, 1 a readiness check failed, 2 bad arguments or configuration, "
+      "3 a server could not be reached, 4 other errors, 5 the migration ended with failed tables "
+      "or validation differences, 6 stopped or paused."));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, ferry_cli_common_group (&options));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !(config = ferry_cli_load_config (&options, &error)))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  ctx.options = &options;
+  ctx.tty = !options.json && isatty (STDOUT_FILENO);
+  ctx.interval = ferry_config_get_interval_seconds (config);
+
+  coordinator = ferry_coordinator_new (config);
+  ctx.coordinator = coordinator;
+
+  if (!options.json)
+    g_print ("%s\n", _("Reading both catalogs and planning…"));
+  if (!ferry_coordinator_initialize (coordinator, NULL, &error))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  if (ferry_coordinator_get_resuming (coordinator) && !options.json)
+    g_print (_("Resuming migration %" G_GINT64_FORMAT " from the journal.\n"),
+             ferry_coordinator_get_migration_id (coordinator));
+
+  if (!no_check)
+    {
+      FerryValidator *validator = ferry_coordinator_get_validator (coordinator);
+
+      if (!ferry_validator_run (validator, NULL, &error))
+        {
+          ferry_cli_print_error (&options, error);
+          return ferry_cli_exit_for_error (error);
+        }
+
+      /* A resumed migration has its own tables on the target already. */
+      if (!ferry_validator_is_ready (validator) && !force && !ferry_coordinator_get_resuming (coordinator))
+        {
+          GListModel *checks = ferry_validator_get_checks (validator);
+
+          if (options.json)
+            {
+              g_autoptr(JsonNode) node = ferry_validator_to_json (validator);
+              ferry_cli_print_json (node);
+            }
+          else
+            {
+              g_print ("%s\n", _("Not ready; these checks failed:"));
+              for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+                {
+                  g_autoptr(FerryCheck) check = g_list_model_get_item (checks, i);
+                  if (ferry_check_get_status (check) == FERRY_CHECK_STATUS_FAIL)
+                    g_print ("  ✗ %s — %s\n", ferry_check_get_title (check),
+                             ferry_check_get_summary (check) ? ferry_check_get_summary (check) : "");
+                }
+              g_print ("%s\n", _("Run “ferry-cli check” for the explanations and fixes, or --force to start anyway."));
+            }
+          return FERRY_EXIT_NOT_READY;
+        }
+    }
+
+  g_signal_connect (coordinator, "event", G_CALLBACK (on_event), &ctx);
+  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &ctx);
+  g_signal_connect (coordinator, "state-changed", G_CALLBACK (on_state_changed), &ctx);
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &ctx);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &ctx);
+
+  ctx.started = g_get_monotonic_time ();
+  ctx.last_line = ctx.started;
+  if (!ferry_coordinator_start (coordinator, &error))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  tick_id = g_timeout_add (ctx.tty ? 250 : 1000, progress_tick, &ctx);
+
+  /* PAUSED waits for a resume (from ferry-cli resume, through the
+   * journal); every other resting state ends the run. */
+  do
+    state = ferry_coordinator_run_until_idle (coordinator);
+  while (state == FERRY_STATE_PAUSED);
+
+  g_source_remove (tick_id);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  print_summary (&ctx);
+  return exit_for_state (state);
+}
+
+/* Commands that act on a migration through the journal */
+
+static FerryJournal *
+open_journal (FerryCliOptions  *options,
+              FerryConfig      *config,
+              FerryConnection **connection_out,
+              GError          **error)
+{
+  g_autoptr(FerryConnection) connection = ferry_connection_new (ferry_config_get_target (config), _("target"));
+  g_autoptr(FerryJournal) journal = NULL;
+
+  if (!ferry_connection_open (connection, ferry_config_get_connect_timeout (config),
+                              ferry_config_get_query_timeout (config), NULL, error))
+    return NULL;
+
+  journal = ferry_journal_new (connection, ferry_config_get_journal_schema (config));
+  if (!ferry_journal_exists (journal, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                     _("The target has no Ferry journal (schema “%s”): no migration ran there yet"),
+                     ferry_config_get_journal_schema (config));
+      return NULL;
+    }
+
+  if (connection_out != NULL)
+    *connection_out = g_steal_pointer (&connection);
+  return g_steal_pointer (&journal);
+}
+
+static gboolean
+parse_and_load (int                argc,
+                char             **argv,
+                const char        *summary,
+                const GOptionEntry *entries,
+                FerryCliOptions   *options,
+                FerryConfig      **config,
+                GError           **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, ferry_cli_common_group (options));
+
+  return g_option_context_parse (context, &argc, &argv, error) &&
+         (*config = ferry_cli_load_config (options, error)) != NULL;
+}
+
+static void
+print_status_text (FerryCliOptions *options,
+                   JsonObject      *m)
+{
+  const char *state = json_object_get_string_member_with_default (m, "state", "?");
+  gint64 chunks_total = json_object_get_int_member_with_default (m, "chunks_total", 0);
+  gint64 chunks_done = json_object_get_int_member_with_default (m, "chunks_done", 0);
+  gint64 bytes_total = json_object_get_int_member_with_default (m, "bytes_total", 0);
+  gint64 bytes_done = json_object_get_int_member_with_default (m, "bytes_done", 0);
+  g_autofree char *done = ferry_format_size (bytes_done);
+  g_autofree char *total = ferry_format_size (bytes_total);
+  double age = json_object_get_double_member_with_default (m, "heartbeat_age_seconds", -1);
+
+  g_print ("%s%s %" G_GINT64_FORMAT "%s  %s\n", ferry_cli_style (options, "bold"), _("Migration"),
+           json_object_get_int_member (m, "migration_id"), ferry_cli_style (options, "reset"), state);
+  g_print ("  %-12s %s\n", _("Source"), json_object_get_string_member_with_default (m, "source", ""));
+  g_print ("  %-12s %s\n", _("Target"), json_object_get_string_member_with_default (m, "target", ""));
+  g_print ("  %-12s %s\n", _("Started"), json_object_get_string_member_with_default (m, "started_at", "—"));
+  if (!json_object_get_null_member (m, "finished_at"))
+    g_print ("  %-12s %s\n", _("Finished"), json_object_get_string_member_with_default (m, "finished_at", "—"));
+  g_print ("  %-12s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s\n",
+           _("Progress"), json_object_get_int_member_with_default (m, "tables_done", 0),
+           json_object_get_int_member_with_default (m, "tables_total", 0), _("tables"),
+           chunks_done, chunks_total, _("chunks"));
+  g_print ("  %-12s %'" G_GINT64_FORMAT " %s, %s of about %s\n", _("Copied"),
+           json_object_get_int_member_with_default (m, "rows_done", 0), _("rows"), done, total);
+  g_print ("  %-12s %s@%s (pid %" G_GINT64_FORMAT ")", _("Run by"),
+           "", json_object_get_string_member_with_default (m, "owner_host", "?"),
+           json_object_get_int_member_with_default (m, "owner_pid", 0));
+  if (age >= 0)
+    g_print (_(", last heard of %.0f s ago"), age);
+  g_print ("\n");
+  if (json_object_get_int_member_with_default (m, "ddl_pending", 0) > 0)
+    g_print ("  %-12s %" G_GINT64_FORMAT " %s\n", _("Pending"),
+             json_object_get_int_member (m, "ddl_pending"),
+             _("dropped constraints, indexes or trigger states to restore"));
+
+  if ((g_str_equal (state, "running") || g_str_equal (state, "paused")) && age > 30)
+    g_print ("%s%s%s\n", ferry_cli_style (options, "warning"),
+             _("The process running it seems gone. Run “ferry-cli run” to resume it."),
+             ferry_cli_style (options, "reset"));
+}
+
+int
+ferry_cli_status (int    argc,
+                  char **argv)
+{
+  g_auto(FerryCliOptions) options = { 0 };
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(FerryJournal) journal = NULL;
+  g_autoptr(FerryConnection) connection = NULL;
+  g_autoptr(JsonNode) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+  const GOptionEntry entries[] = {
+    { "migration", 'm', 0, G_OPTION_ARG_INT64, &id, N_("The migration's journal id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+
+  if (!parse_and_load (argc, argv,
+                       _("Shows the state of the latest migration (or of --migration ID) as the target's "
+                         "journal records it, wherever it runs."),
+                       entries, &options, &config, &error) ||
+      !(journal = open_journal (&options, config, &connection, &error)) ||
+      (id == 0 && (id = ferry_journal_find_latest (journal, &error)) == 0 && error != NULL) ||
+      (id == 0 && (g_set_error_literal (&error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                                        _("The journal holds no migration")), TRUE)) ||
+      !(migration = ferry_journal_get_migration (journal, id, &error)))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  json_object_remove_member (json_node_get_object (migration), "config");
+  if (options.json)
+    ferry_cli_print_json (migration);
+  else
+    print_status_text (&options, json_node_get_object (migration));
+
+  return FERRY_EXIT_OK;
+}
+
+/* pause, resume, stop, resolve: a request in the journal, which the
+ * running process picks up within a second; then wait to see it done. */
+static int
+send_request (int         argc,
+              char      **argv,
+              const char *action,
+              const char *summary)
+{
+  g_auto(FerryCliOptions) options = { 0 };
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(FerryJournal) journal = NULL;
+  g_autoptr(FerryConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *resolution = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *initial_state = NULL;
+  gint64 id = 0;
+  int wait_seconds = 30;
+  gboolean is_resolve = g_str_equal (action, "resolve");
+  const GOptionEntry resolve_entries[] = {
+    { "table", 0, 0, G_OPTION_ARG_STRING, &table, N_("The failed table, as Ferry names it"), N_("TABLE") },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &resolution, N_("retry, skip, truncate-retry or abort"), N_("ACTION") },
+    { "migration", 'm', 0, G_OPTION_ARG_INT64, &id, N_("The migration's journal id (default: the latest)"), N_("ID") },
+    { "wait", 'w', 0, G_OPTION_ARG_INT, &wait_seconds, N_("Seconds to wait for the migration to act (default 30)"), N_("SECONDS") },
+    { NULL }
+  };
+  const GOptionEntry entries[] = {
+    { "migration", 'm', 0, G_OPTION_ARG_INT64, &id, N_("The migration's journal id (default: the latest)"), N_("ID") },
+    { "wait", 'w', 0, G_OPTION_ARG_INT, &wait_seconds, N_("Seconds to wait for the migration to act (default 30)"), N_("SECONDS") },
+    { NULL }
+  };
+
+  if (!parse_and_load (argc, argv, summary, is_resolve ? resolve_entries : entries,
+                       &options, &config, &error))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  if (is_resolve)
+    {
+      int value;
+
+      if (table == NULL || resolution == NULL ||
+          !ferry_enum_from_nick (FERRY_TYPE_RESOLUTION, resolution, &value))
+        {
+          g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("resolve needs --table TABLE and --action retry|skip|truncate-retry|abort"));
+          ferry_cli_print_error (&options, error);
+          return FERRY_EXIT_USAGE;
+        }
+      request = g_strdup_printf ("resolve %s %s", resolution, table);
+    }
+  else
+    request = g_strdup (action);
+
+  if (!(journal = open_journal (&options, config, &connection, &error)))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  if (id == 0)
+    id = ferry_journal_find_latest (journal, &error);
+  if (id == 0)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, _("The journal holds no migration"));
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  {
+    g_autoptr(JsonNode) before = ferry_journal_get_migration (journal, id, &error);
+    JsonObject *m;
+
+    if (before == NULL)
+      {
+        ferry_cli_print_error (&options, error);
+        return ferry_cli_exit_for_error (error);
+      }
+    m = json_node_get_object (before);
+    initial_state = g_strdup (json_object_get_string_member_with_default (m, "state", ""));
+
+    if (!g_str_equal (initial_state, "running") && !g_str_equal (initial_state, "paused") &&
+        !g_str_equal (initial_state, "error"))
+      {
+        g_set_error (&error, FERRY_ERROR, FERRY_ERROR_STATE,
+                     _("Migration %" G_GINT64_FORMAT " is %s: there is nothing to %s"),
+                     id, initial_state, action);
+        ferry_cli_print_error (&options, error);
+        return FERRY_EXIT_FAILED;
+      }
+    if (json_object_get_double_member_with_default (m, "heartbeat_age_seconds", 0) > 30)
+      g_printerr ("%s\n", _("Warning: the process running this migration has not been heard of for more than 30 s; "
+                            "the request waits in the journal until a “ferry-cli run” picks the migration up."));
+  }
+
+  if (!ferry_journal_request (journal, id, request, &error))
+    {
+      ferry_cli_print_error (&options, error);
+      return ferry_cli_exit_for_error (error);
+    }
+
+  /* Wait until the running process has taken the request. */
+  for (int waited = 0; waited < wait_seconds * 4; waited++)
+    {
+      g_autoptr(JsonNode) now = NULL;
+      const char *pending;
+
+      g_usleep (G_USEC_PER_SEC / 4);
+      now = ferry_journal_get_migration (journal, id, NULL);
+      if (now == NULL)
+        continue;
+      pending = json_object_get_string_member_with_default (json_node_get_object (now), "request", NULL);
+      if (pending == NULL)
+        {
+          const char *state = json_object_get_string_member_with_default (json_node_get_object (now), "state", "?");
+          if (options.json)
+            emit_event_json ("request-taken", "request", request, "state", state);
+          else
+            g_print (_("Migration %" G_GINT64_FORMAT " took the request “%s”; it is now %s.\n"),
+                     id, request, state);
+          return FERRY_EXIT_OK;
+        }
+    }
+
+  g_printerr (_("The request “%s” is waiting in the journal: no running Ferry took it within %d s.\n"),
+              request, wait_seconds);
+  return FERRY_EXIT_FAILED;
+}
+
+int
+ferry_cli_pause (int    argc,
+                 char **argv)
+{
+  return send_request (argc, argv, "pause",
+                       _("Pauses the running migration: no new chunk starts, running chunks finish."));
+}
+
+int
+ferry_cli_resume (int    argc,
+                  char **argv)
+{
+  return send_request (argc, argv, "resume", _("Resumes a paused migration."));
+}
+
+int
+ferry_cli_stop (int    argc,
+                char **argv)
+{
+  return send_request (argc, argv, "stop",
+                       _("Stops the running migration: running chunks are cancelled and rolled back. "
+                         "“ferry-cli run” resumes it later from the journal."));
+}
+
+int
+ferry_cli_resolve (int    argc,
+                   char **argv)
+{
+  return send_request (argc, argv, "resolve",
+                       _("Resolves a failed table of the running migration: retry it, skip it, "
+                         "truncate it on the target and copy it again, or abort the migration."));
+}
