@@ -54,7 +54,7 @@ print_server (FerryCliOptions *options,
       ferry_catalog_get_database (catalog) == NULL)
     return;
 
-  size = ferry_format_size (ferry_catalog_get_database_size (catalog));
+  size = ferry_format_bytes (ferry_catalog_get_database_size (catalog));
   g_print ("          PostgreSQL %s · %s · %s\n",
            ferry_connection_get_server_version_string (connection),
            ferry_catalog_get_encoding (catalog), size);

@@ -277,3 +277,29 @@ ferry_cli_print_wrapped (const char *text,
       g_print ("\n");
     }
 }
+
+/**
+ * ferry_cli_pad:
+ * @width: columns; negative pads on the left (right-aligns)
+ *
+ * @text padded with spaces to @width characters — not bytes, so that
+ * names like "Ünïcødé Tàble" line up. Longer text is left as it is.
+ */
+char *
+ferry_cli_pad (const char *text,
+               int         width)
+{
+  glong len = g_utf8_strlen (text, -1);
+  guint pad = (guint)ABS (width) > len ? ABS (width) - len : 0;
+  GString *str = g_string_new (NULL);
+
+  if (width < 0)
+    for (guint i = 0; i < pad; i++)
+      g_string_append_c (str, ' ');
+  g_string_append (str, text);
+  if (width > 0)
+    for (guint i = 0; i < pad; i++)
+      g_string_append_c (str, ' ');
+
+  return g_string_free (str, FALSE);
+}

@@ -47,7 +47,7 @@ print_text (FerryCliOptions *options,
   GPtrArray *breaking = ferry_analyzer_get_breaking_edges (analyzer);
   GPtrArray *self_refs = ferry_analyzer_get_self_references (analyzer);
   GPtrArray *external = ferry_analyzer_get_external_edges (analyzer);
-  g_autofree char *total_size = ferry_format_size (ferry_plan_get_total_bytes (plan));
+  g_autofree char *total_size = ferry_format_bytes (ferry_plan_get_total_bytes (plan));
   g_autofree char *total_rows = format_rows (ferry_plan_get_total_rows (plan));
   g_autofree char *chunk_size = ferry_format_size (ferry_config_get_chunk_size (config));
   const char *bold = ferry_cli_style (options, "bold");
@@ -126,10 +126,14 @@ print_text (FerryCliOptions *options,
         {
           FerryTable *table = g_ptr_array_index (batch->tables, t);
           GPtrArray *table_chunks = ferry_plan_get_table_chunks (plan, table);
-          g_autofree char *size = ferry_format_size (ferry_table_get_size_bytes (table));
+          g_autofree char *size = ferry_format_bytes (ferry_table_get_size_bytes (table));
           g_autofree char *rows = format_rows (ferry_table_get_row_estimate (table));
 
-          g_print ("  %-44s %10s %14s %s  ", ferry_table_get_display_name (table), size, rows, _("rows"));
+          g_autofree char *name = ferry_cli_pad (ferry_table_get_display_name (table), 44);
+          g_autofree char *size_col = ferry_cli_pad (size, -10);
+          g_autofree char *rows_col = ferry_cli_pad (rows, -14);
+
+          g_print ("  %s %s %s %s  ", name, size_col, rows_col, _("rows"));
           g_print (g_dngettext (GETTEXT_PACKAGE, "%u chunk", "%u chunks", table_chunks->len),
                    table_chunks->len);
           if (ferry_table_get_kind (table) == FERRY_TABLE_KIND_PARTITIONED)
@@ -142,7 +146,7 @@ print_text (FerryCliOptions *options,
           for (guint c = 0; c < table_chunks->len; c++)
             {
               FerryChunk *chunk = g_ptr_array_index (table_chunks, c);
-              g_autofree char *chunk_bytes = ferry_format_size (chunk->est_bytes);
+              g_autofree char *chunk_bytes = ferry_format_bytes (chunk->est_bytes);
 
               g_print ("      %s#%u %-40s %s", dim, chunk->number, chunk->predicate, chunk_bytes);
               if (chunk->heap != chunk->table)

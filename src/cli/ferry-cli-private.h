@@ -46,6 +46,8 @@ void          ferry_cli_print_wrapped   (const char        *text,
                                          guint              indent,
                                          guint              width);
 guint         ferry_cli_terminal_width  (void);
+char         *ferry_cli_pad             (const char        *text,
+                                         int                width);
 
 int           ferry_cli_check           (int                argc,
                                          char             **argv);

@@ -112,7 +112,7 @@ print_progress (RunContext *ctx,
                 ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
   guint failed = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED);
   g_autofree char *eta = format_duration (ferry_monitor_get_eta_seconds (monitor));
-  g_autofree char *bytes = ferry_format_size (ferry_coordinator_get_bytes_done (c));
+  g_autofree char *bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
   double mbps = ferry_monitor_get_bytes_per_second (monitor) / (1024.0 * 1024.0);
   double rows = ferry_monitor_get_rows_per_second (monitor);
   const char *phase = ferry_coordinator_get_phase (c);
@@ -282,7 +282,7 @@ print_summary (RunContext *ctx)
   FerryTableList *tables = ferry_coordinator_get_tables (c);
   FerryState state = ferry_coordinator_get_state (c);
   double elapsed = (g_get_monotonic_time () - ctx->started) / (double)G_USEC_PER_SEC;
-  g_autofree char *bytes = ferry_format_size (ferry_coordinator_get_bytes_done (c));
+  g_autofree char *bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
   g_autofree char *duration = format_duration (elapsed);
   g_autoptr(JsonNode) validation = ferry_coordinator_get_validation (c);
   JsonArray *checks = json_node_get_array (validation);
@@ -530,8 +530,10 @@ print_status_text (FerryCliOptions *options,
   gint64 chunks_done = json_object_get_int_member_with_default (m, "chunks_done", 0);
   gint64 bytes_total = json_object_get_int_member_with_default (m, "bytes_total", 0);
   gint64 bytes_done = json_object_get_int_member_with_default (m, "bytes_done", 0);
-  g_autofree char *done = ferry_format_size (bytes_done);
-  g_autofree char *total = ferry_format_size (bytes_total);
+  g_autofree char *done = ferry_format_bytes (bytes_done);
+  g_autofree char *total_size = ferry_format_bytes (bytes_total);
+  g_autofree char *total = g_strdup_printf (_("%s of source tables, in %" G_GINT64_FORMAT " chunks"),
+                                           total_size, chunks_total);
   double age = json_object_get_double_member_with_default (m, "heartbeat_age_seconds", -1);
 
   g_print ("%s%s %" G_GINT64_FORMAT "%s  %s\n", ferry_cli_style (options, "bold"), _("Migration"),
@@ -545,10 +547,12 @@ print_status_text (FerryCliOptions *options,
            _("Progress"), json_object_get_int_member_with_default (m, "tables_done", 0),
            json_object_get_int_member_with_default (m, "tables_total", 0), _("tables"),
            chunks_done, chunks_total, _("chunks"));
-  g_print ("  %-12s %'" G_GINT64_FORMAT " %s, %s of about %s\n", _("Copied"),
-           json_object_get_int_member_with_default (m, "rows_done", 0), _("rows"), done, total);
-  g_print ("  %-12s %s@%s (pid %" G_GINT64_FORMAT ")", _("Run by"),
-           "", json_object_get_string_member_with_default (m, "owner_host", "?"),
+  g_print ("  %-12s %'" G_GINT64_FORMAT " %s, %s %s\n", _("Copied"),
+           json_object_get_int_member_with_default (m, "rows_done", 0), _("rows"), done,
+           _("of COPY data"));
+  g_print ("  %-12s %s\n", _("Planned"), total);
+  g_print ("  %-12s %s (pid %" G_GINT64_FORMAT ")", _("Run on"),
+           json_object_get_string_member_with_default (m, "owner_host", "?"),
            json_object_get_int_member_with_default (m, "owner_pid", 0));
   if (age >= 0)
     g_print (_(", last heard of %.0f s ago"), age);

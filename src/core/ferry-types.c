@@ -34,3 +34,30 @@ ferry_enum_from_nick (GType       enum_type,
     *value = v->value;
   return TRUE;
 }
+
+/**
+ * ferry_format_bytes:
+ *
+ * A size for people to read, in PostgreSQL's units (1 kB = 1024 bytes):
+ * "512 B", "7.4 MB", "12 GB". Not exact: configuration files use
+ * ferry_format_size(), which is.
+ */
+char *
+ferry_format_bytes (guint64 bytes)
+{
+  static const char * const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+  double value = (double)bytes;
+  guint unit = 0;
+
+  while (value >= 1024.0 && unit + 1 < G_N_ELEMENTS (units))
+    {
+      value /= 1024.0;
+      unit++;
+    }
+
+  if (unit == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes);
+  if (value < 10.0)
+    return g_strdup_printf ("%.1f %s", value, units[unit]);
+  return g_strdup_printf ("%.0f %s", value, units[unit]);
+}

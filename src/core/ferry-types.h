@@ -116,4 +116,6 @@ gboolean    ferry_enum_from_nick (GType       enum_type,
                                   const char *nick,
                                   int        *value);
 
+char       *ferry_format_bytes   (guint64     bytes);
+
 G_END_DECLS
