@@ -238,6 +238,7 @@ ferry_connection_open (FerryConnection  *self,
   char *parse_error = NULL;
   const char *keywords[8];
   const char *values[8];
+  char *password = NULL;
   gint64 deadline = 0;
   PGconn *conn;
   guint n = 0;
@@ -282,10 +283,21 @@ ferry_connection_open (FerryConnection  *self,
       values[n++] = timeout_str;
       deadline = g_get_monotonic_time () + (gint64)connect_timeout * G_USEC_PER_SEC;
     }
+  password = ferry_conninfo_lookup_password (self->conninfo);
+  if (password != NULL)
+    {
+      keywords[n] = "password";
+      values[n++] = password;
+    }
   keywords[n] = NULL;
   values[n] = NULL;
 
   conn = PQconnectStartParams (keywords, values, 1);
+  if (password != NULL)
+    {
+      explicit_bzero (password, strlen (password));
+      g_clear_pointer (&password, g_free);
+    }
   if (conn == NULL)
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
@@ -526,6 +538,68 @@ ferry_connection_query_value (FerryConnection  *self,
     return NULL;
 
   return g_strdup (PQgetvalue (result, 0, 0));
+}
+
+/* Passwords typed into the app (or read from the keyring) live in
+ * memory only, keyed by the connection string they belong to, and reach
+ * libpq as the "password" keyword: never in a file, a conninfo string
+ * that could be shown, or the journal. */
+
+G_LOCK_DEFINE_STATIC (passwords);
+static GHashTable *passwords;
+
+static void
+password_free (gpointer data)
+{
+  char *password = data;
+
+  explicit_bzero (password, strlen (password));
+  g_free (password);
+}
+
+/**
+ * ferry_conninfo_set_password:
+ * @password: (nullable): the password, or %NULL to forget it
+ *
+ * Remembers @password, in this process only, for connections made with
+ * exactly @conninfo.
+ */
+void
+ferry_conninfo_set_password (const char *conninfo,
+                             const char *password)
+{
+  g_return_if_fail (conninfo != NULL);
+
+  G_LOCK (passwords);
+  if (passwords == NULL)
+    passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, password_free);
+  if (password != NULL && *password != '\0')
+    g_hash_table_insert (passwords, g_strdup (conninfo), g_strdup (password));
+  else
+    g_hash_table_remove (passwords, conninfo);
+  G_UNLOCK (passwords);
+}
+
+/**
+ * ferry_conninfo_lookup_password:
+ *
+ * Returns: (transfer full) (nullable): a copy of the password set for
+ *   @conninfo; clear it with explicit_bzero() before freeing
+ */
+char *
+ferry_conninfo_lookup_password (const char *conninfo)
+{
+  char *ret = NULL;
+
+  if (conninfo == NULL)
+    return NULL;
+
+  G_LOCK (passwords);
+  if (passwords != NULL)
+    ret = g_strdup (g_hash_table_lookup (passwords, conninfo));
+  G_UNLOCK (passwords);
+
+  return ret;
 }
 
 /* Conninfo helpers */

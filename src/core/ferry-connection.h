@@ -54,6 +54,9 @@ gboolean         ferry_conninfo_validate             (const char       *conninfo
                                                       GError          **error);
 gboolean         ferry_conninfo_has_password         (const char       *conninfo);
 char            *ferry_conninfo_mask                 (const char       *conninfo);
+void             ferry_conninfo_set_password         (const char       *conninfo,
+                                                      const char       *password);
+char            *ferry_conninfo_lookup_password      (const char       *conninfo);
 
 /* Quoting: identifiers and literals for SQL built by Ferry. */
 char            *ferry_quote_ident                   (const char       *ident);

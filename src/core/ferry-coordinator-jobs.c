@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -445,16 +446,27 @@ find_pg_tool (const char  *name,
 
 static gboolean
 run_tool (GPtrArray  *argv,
+          const char *conninfo,
           const char *what,
           GError    **error)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *err_text = NULL;
+  char *password = ferry_conninfo_lookup_password (conninfo);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* A password typed into the app reaches the tool through its
+   * environment, never its command line. */
+  if (password != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "PGPASSWORD", password, TRUE);
+      explicit_bzero (password, strlen (password));
+      g_free (password);
+    }
 
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *)argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, error);
   if (process == NULL)
     return FALSE;
 
@@ -519,7 +531,7 @@ ensure_schema_dump (FerryCoordinator  *self,
 
   g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_source (self->config)));
 
-  if (!run_tool (argv, _("pg_dump of the source schema"), error))
+  if (!run_tool (argv, ferry_config_get_source (self->config), _("pg_dump of the source schema"), error))
     {
       g_unlink (path);
       return FALSE;
@@ -554,7 +566,7 @@ restore_section (FerryCoordinator  *self,
   g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_target (self->config)));
   g_ptr_array_add (argv, g_strdup (path));
 
-  return run_tool (argv, section, error);
+  return run_tool (argv, ferry_config_get_target (self->config), section, error);
 }
 
 /* Dropping constraints and indexes for the load */
