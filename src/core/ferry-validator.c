@@ -84,6 +84,7 @@ typedef struct
   GStrv       copy_schemas;    /* schemas to create first */
   GStrv       copy_exclude;    /* pg_dump -T patterns, for a whole-schema copy */
   gboolean    copy_whole;      /* no copied table exists on the target yet */
+  char       *copy_partitions_sql; /* partitions whose parent is on the target */
 } Outcome;
 
 struct _FerryValidator
@@ -140,6 +141,7 @@ outcome_free (Outcome *outcome)
   g_strfreev (outcome->copy_tables);
   g_strfreev (outcome->copy_schemas);
   g_strfreev (outcome->copy_exclude);
+  g_free (outcome->copy_partitions_sql);
   g_free (outcome);
 }
 
@@ -1658,6 +1660,7 @@ check_target_tables_exist (Run        *run,
   g_autoptr(GStrvBuilder) schemas = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) exclude = g_strv_builder_new ();
   g_autoptr(GHashTable) seen_schemas = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) partitions = g_ptr_array_new ();
   g_autoptr(GString) fix = NULL;
   GPtrArray *tables = ferry_catalog_get_tables (run->source);
   guint n_missing = 0;
@@ -1680,12 +1683,74 @@ check_target_tables_exist (Run        *run,
         continue;
       n_missing++;
       ferry_check_add_item (check, pair->source->display_name);
+      if (pair->source->kind == FERRY_TABLE_KIND_PARTITION)
+        {
+          g_ptr_array_add (partitions, pair->source);
+          continue;
+        }
       g_strv_builder_add (patterns, pair->source->quoted_name);
       if (!g_hash_table_contains (seen_schemas, pair->source->schema))
         {
           g_hash_table_add (seen_schemas, pair->source->schema);
           g_strv_builder_add (schemas, pair->source->schema);
         }
+    }
+
+  /* A partition whose parent is on the target is created with CREATE
+   * TABLE … PARTITION OF, which gives it the parent's columns, indexes,
+   * keys and triggers. (pg_dump --table of a partition alone would add a
+   * primary key that attaching it has already created.) The others go
+   * through pg_dump with their parent. */
+  if (partitions->len > 0)
+    {
+      static const char *sql =
+        "SELECT u.i, pn.nspname, pc.relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) "
+        "FROM pg_catalog.unnest($1::pg_catalog.oid[]) WITH ORDINALITY AS u(o, i) "
+        "JOIN pg_catalog.pg_class c ON c.oid = u.o "
+        "JOIN pg_catalog.pg_inherits inh ON inh.inhrelid = c.oid "
+        "JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent "
+        "JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+        "ORDER BY u.i";
+      g_autoptr(PGresult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) create = g_string_new (NULL);
+      g_autoptr(GHashTable) handled = g_hash_table_new (NULL, NULL);
+
+      if ((result = query_tables (run->self->source, sql, partitions, &error)) == NULL)
+        g_debug ("Could not read the partition bounds: %s", error->message);
+
+      for (int row = 0; result != NULL && row < PQntuples (result); row++)
+        {
+          FerryTable *partition = g_ptr_array_index (partitions, pq_int (result, row, 0, 1) - 1);
+          const char *parent_schema = pq_value (result, row, 1);
+          const char *parent_name = pq_value (result, row, 2);
+          g_autofree char *parent = NULL;
+
+          if (ferry_catalog_lookup (run->target, parent_schema, parent_name) == NULL)
+            continue;
+          parent = ferry_quote_qualified (parent_schema, parent_name);
+          g_string_append_printf (create, "CREATE TABLE %s PARTITION OF %s %s;\n",
+                                  partition->quoted_name, parent, pq_value (result, row, 3));
+          g_hash_table_add (handled, partition);
+        }
+
+      for (guint i = 0; i < partitions->len; i++)
+        {
+          FerryTable *partition = g_ptr_array_index (partitions, i);
+
+          if (g_hash_table_contains (handled, partition))
+            continue;
+          g_strv_builder_add (patterns, partition->quoted_name);
+          if (!g_hash_table_contains (seen_schemas, partition->schema))
+            {
+              g_hash_table_add (seen_schemas, partition->schema);
+              g_strv_builder_add (schemas, partition->schema);
+            }
+        }
+
+      g_clear_pointer (&run->outcome->copy_partitions_sql, g_free);
+      if (create->len > 0)
+        run->outcome->copy_partitions_sql = g_strdup (create->str);
     }
 
   if (n_missing == 0)
@@ -1723,7 +1788,8 @@ check_target_tables_exist (Run        *run,
   else
     g_string_append (fix, _("Ferry can create the missing tables from the source's definitions "
                             "(pg_dump --schema-only --no-owner --no-privileges --table=… for each "
-                            "of them). Types, functions and other objects the tables use must "
+                            "of them; CREATE TABLE … PARTITION OF for a partition whose parent "
+                            "exists). Types, functions and other objects the tables use must "
                             "already exist on the target. By hand:\n"));
   g_string_append_printf (fix, "pg_dump --schema-only --no-owner --no-privileges%s '%s' | psql '%s'",
                           run->outcome->copy_whole ? "" : " --table=…",
@@ -3159,7 +3225,7 @@ check_largest_chunk (Run        *run,
   GPtrArray *chunks = ferry_plan_get_chunks (run->self->plan);
   guint limit = ferry_config_get_timeout_seconds (run->config);
   FerryChunk *largest = NULL;
-  guint64 seconds;
+  double seconds;
   g_autofree char *size = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *explanation = NULL;
@@ -3177,9 +3243,9 @@ check_largest_chunk (Run        *run,
       return;
     }
 
-  seconds = largest->est_bytes / ASSUMED_BYTES_PER_SECOND_PER_WORKER;
+  seconds = (double)largest->est_bytes / ASSUMED_BYTES_PER_SECOND_PER_WORKER;
   size = ferry_format_size (largest->est_bytes);
-  duration = format_duration (seconds);
+  duration = format_duration ((guint64)seconds);
   add_item (check, _("%s, chunk %u of %u: %s"), largest->heap->display_name,
             largest->number, largest->n_chunks, size);
 
@@ -3560,21 +3626,20 @@ strip_restrict (const char *script)
   return g_string_free (out, FALSE);
 }
 
+/* Appends pg_dump's schema of the tables the copy-schema fix creates. */
 static gboolean
-apply_copy_schema (FerryValidator  *self,
-                   GCancellable    *cancellable,
-                   GError         **error)
+append_pg_dump (FerryValidator  *self,
+                GString         *script,
+                GCancellable    *cancellable,
+                GError         **error)
 {
   Outcome *outcome = self->outcome;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GString) script = g_string_new ("BEGIN;\n");
-  g_autoptr(FerryConnection) connection = NULL;
   g_autofree char *pg_dump = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *stripped = NULL;
-  g_autofree char *dbname = NULL;
 
   pg_dump = find_pg_dump (ferry_catalog_get_server_version (self->source_catalog));
   if (pg_dump == NULL)
@@ -3601,13 +3666,18 @@ apply_copy_schema (FerryValidator  *self,
     }
   else
     {
+      for (guint i = 0; outcome->copy_schemas[i]; i++)
+        {
+          g_autofree char *schema = ferry_quote_ident (outcome->copy_schemas[i]);
+          g_string_append_printf (script, "CREATE SCHEMA IF NOT EXISTS %s;\n", schema);
+        }
+      /* Quoted names are patterns that match exactly that name. */
       for (guint i = 0; outcome->copy_tables[i]; i++)
         g_ptr_array_add (argv, g_strdup_printf ("--table=%s", outcome->copy_tables[i]));
     }
-  /* A conninfo (never with a password: that comes from ~/.pgpass or the
-   * environment). "--dbname=" keeps an empty string meaning "defaults". */
-  dbname = g_strdup (ferry_connection_get_conninfo (self->source));
-  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", dbname));
+  /* The conninfo holds no password (the configuration refuses one): that
+   * comes from ~/.pgpass or the environment, as for Ferry itself. */
+  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_connection_get_conninfo (self->source)));
   g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *)argv->pdata,
@@ -3626,15 +3696,28 @@ apply_copy_schema (FerryValidator  *self,
       return FALSE;
     }
 
-  if (!outcome->copy_whole)
-    for (guint i = 0; outcome->copy_schemas[i]; i++)
-      {
-        g_autofree char *schema = ferry_quote_ident (outcome->copy_schemas[i]);
-        g_string_append_printf (script, "CREATE SCHEMA IF NOT EXISTS %s;\n", schema);
-      }
-
   stripped = strip_restrict (out);
   g_string_append (script, stripped);
+  return TRUE;
+}
+
+static gboolean
+apply_copy_schema (FerryValidator  *self,
+                   GCancellable    *cancellable,
+                   GError         **error)
+{
+  Outcome *outcome = self->outcome;
+  g_autoptr(GString) script = g_string_new ("BEGIN;\n");
+  g_autoptr(FerryConnection) connection = NULL;
+
+  if ((outcome->copy_whole || g_strv_length (outcome->copy_tables) > 0) &&
+      !append_pg_dump (self, script, cancellable, error))
+    return FALSE;
+
+  /* After pg_dump's script, which empties search_path: the names are
+   * qualified. */
+  if (outcome->copy_partitions_sql != NULL)
+    g_string_append_printf (script, "\n%s", outcome->copy_partitions_sql);
   g_string_append (script, "\nCOMMIT;\n");
 
   /* A connection of its own: pg_dump's script changes session settings. */
