@@ -552,6 +552,20 @@ test_schema_copy (void)
   g_assert_true (ferry_validator_is_ready (validator));
   g_clear_object (&validator);
 
+  /* A role that may not create schemas in the target database */
+  sql ("postgres", "CREATE ROLE ferry_no_create LOGIN");
+  {
+    g_autofree char *as_role = conninfo_as ("copy_empty", "ferry_no_create");
+
+    ferry_config_set_target (config, as_role);
+    validator = validate (config);
+    assert_status (validator, "schema-copy-target", FERRY_CHECK_STATUS_FAIL);
+    assert_item (validator, "schema-copy-target", "schema Reporting Ümlaut");
+    g_assert_nonnull (strstr (ferry_check_get_fix (get_check (validator, "schema-copy-target")),
+                              "GRANT CREATE ON DATABASE \"copy_empty\" TO \"ferry_no_create\";"));
+    g_clear_object (&validator);
+  }
+
   /* The tables exist already: creating them again would fail. */
   {
     g_autofree char *happy = conninfo_as ("happy", NULL);
@@ -830,10 +844,21 @@ test_limited_source_role (void)
   assert_status (validator, "sequences", FERRY_CHECK_STATUS_FAIL);
   assert_item (validator, "sequences", "the source role may not read its value");
 
+  /* The role may hold two connections: not enough for 5 workers + 1. */
+  assert_status (validator, "source-connection-capacity", FERRY_CHECK_STATUS_PASS);
+  sql ("postgres", "ALTER ROLE ferry_reader CONNECTION LIMIT 2");
+  rerun (validator);
+  assert_status (validator, "source-connection-capacity", FERRY_CHECK_STATUS_FAIL);
+  assert_item (validator, "source-connection-capacity", "role connection limit 2, 1 in use");
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "source-connection-capacity")),
+                            "only 2 are free"));
+  sql ("postgres", "ALTER ROLE ferry_reader CONNECTION LIMIT -1");
+
   sql ("source", "GRANT SELECT ON core.countries TO ferry_reader");
   sql ("postgres", "ALTER ROLE ferry_reader BYPASSRLS");
   rerun (validator);
   assert_status (validator, "source-select-privilege", FERRY_CHECK_STATUS_PASS);
+  assert_status (validator, "source-connection-capacity", FERRY_CHECK_STATUS_PASS);
   assert_status (validator, "source-row-level-security", FERRY_CHECK_STATUS_PASS);
   g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "source-row-level-security")),
                             "bypasses"));
@@ -933,6 +958,37 @@ test_small_source (void)
   assert_status (validator, "largest-chunk", FERRY_CHECK_STATUS_PASS);
 }
 
+static void
+test_extension_configuration_table (void)
+{
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(FerryValidator) validator = NULL;
+
+  /* What pg_extension_config_dump() records, done by hand: an extension
+   * table that users may add rows to. */
+  make_empty_database ("extconfig");
+  sql ("extconfig",
+       "CREATE EXTENSION citext;"
+       "CREATE TABLE public.citext_settings (name text PRIMARY KEY, value text);"
+       "INSERT INTO public.citext_settings VALUES ('added by a user', 'x');"
+       "ANALYZE public.citext_settings;"
+       "ALTER EXTENSION citext ADD TABLE public.citext_settings;"
+       "UPDATE pg_extension SET extconfig = ARRAY['public.citext_settings'::regclass::oid], "
+       "       extcondition = ARRAY['']"
+       " WHERE extname = 'citext';"
+       "CREATE TABLE public.data (id int PRIMARY KEY);");
+  make_empty_database ("extconfig_target");
+
+  config = config_new ("extconfig", NULL, "extconfig_target", NULL);
+  ferry_config_set_schema_mode (config, FERRY_SCHEMA_MODE_COPY);
+  validator = validate (config);
+  assert_status (validator, "extension-tables", FERRY_CHECK_STATUS_WARNING);
+  assert_item (validator, "extension-tables", "public.citext_settings (extension citext; a configuration table");
+  assert_status (validator, "table-selection", FERRY_CHECK_STATUS_PASS);
+  g_assert_true (g_str_has_prefix (ferry_check_get_summary (get_check (validator, "table-selection")),
+                                   "1 of 2 tables is selected"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -970,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/validator/limited-source-role", test_limited_source_role);
   g_test_add_func ("/validator/settings", test_settings);
   g_test_add_func ("/validator/small-source", test_small_source);
+  g_test_add_func ("/validator/extension-configuration-table", test_extension_configuration_table);
 
   ret = g_test_run ();
 

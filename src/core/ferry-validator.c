@@ -536,6 +536,7 @@ typedef struct
   gboolean        existing;  /* schema: existing */
   GPtrArray      *copied;    /* source FerryTable*: included, not owned by an extension */
   GArray         *pairs;     /* Pair, parallel to copied */
+  GHashTable     *pair_index;/* source FerryTable* → index in pairs + 1 */
   guint           n_units;   /* copied tables that are not partitions */
   guint           n_on_target;
 } Run;
@@ -647,10 +648,9 @@ static Pair *
 pair_for (Run        *run,
           FerryTable *source)
 {
-  for (guint i = 0; i < run->copied->len; i++)
-    if (g_ptr_array_index (run->copied, i) == source)
-      return pair_at (run, i);
-  return NULL;
+  gpointer index = g_hash_table_lookup (run->pair_index, source);
+
+  return index != NULL ? pair_at (run, GPOINTER_TO_UINT (index) - 1) : NULL;
 }
 
 static gboolean
@@ -1646,7 +1646,7 @@ check_table_selection (Run        *run,
                 ? _("The table filters in the configuration leave out the tables listed here; "
                     "Ferry does not read or write them.")
                 : _("Every table of the source is part of the migration."),
-              NG_("%u of %u table is selected (%u excluded by the filters, %u owned by extensions)",
+              NG_("%u of %u tables is selected (%u excluded by the filters, %u owned by extensions)",
                   "%u of %u tables are selected (%u excluded by the filters, %u owned by extensions)",
                   run->copied->len),
               run->copied->len, tables->len, n_excluded, n_extension);
@@ -3333,6 +3333,7 @@ run_clear (Run *run)
     for (guint i = 0; i < run->pairs->len; i++)
       g_free (pair_at (run, i)->owner);
   g_clear_pointer (&run->pairs, g_array_unref);
+  g_clear_pointer (&run->pair_index, g_hash_table_unref);
   g_clear_pointer (&run->copied, g_ptr_array_unref);
 }
 
@@ -3378,6 +3379,7 @@ compute (FerryValidator  *self,
 
       run.copied = g_ptr_array_new ();
       run.pairs = g_array_new (FALSE, TRUE, sizeof (Pair));
+      run.pair_index = g_hash_table_new (NULL, NULL);
       for (guint i = 0; i < tables->len; i++)
         {
           FerryTable *table = g_ptr_array_index (tables, i);
@@ -3394,6 +3396,7 @@ compute (FerryValidator  *self,
             run.n_units++;
           g_ptr_array_add (run.copied, table);
           g_array_append_val (run.pairs, pair);
+          g_hash_table_insert (run.pair_index, table, GUINT_TO_POINTER (run.pairs->len));
         }
 
       if (target_ok && !load_target_privileges (&run, &local_error))
