@@ -720,7 +720,8 @@ test_non_empty_target (void)
   fix = ferry_check_get_fix (get_check (validator, "target-tables-empty"));
   /* The tables that reference them are emptied too, or TRUNCATE refuses. */
   g_assert_nonnull (strstr (fix, "ONLY \"core\".\"currencies\""));
-  g_assert_nonnull (strstr (fix, "ONLY \"core\".\"countries\""));
+  g_assert_nonnull (strstr (fix, "selected tables on the target that reference them"));
+  g_assert_nonnull (strstr (fix, "tables in all);"));
   g_assert_false (ferry_validator_is_ready (validator));
 
   ferry_validator_apply_fix (validator, FERRY_FIX_TRUNCATE_TARGET, NULL, &error);

@@ -2435,38 +2435,66 @@ check_target_tables_empty (Run        *run,
       else
         add_item (check, _("%s (has rows; not analyzed yet)"), t->display_name);
 
-      if (!g_hash_table_contains (set, t))
-        {
-          g_hash_table_add (set, t);
-          g_ptr_array_add (order, t);
-        }
-      add_referencing (run, t, set, order);
-      /* A partition's rows are also referenced through its root. */
-      if (t->partition_parent != NULL)
-        add_referencing (run, t->partition_parent, set, order);
+      g_hash_table_add (set, t);
+      g_ptr_array_add (order, t);
     }
 
   if (n_not_empty > 0)
     {
       g_autoptr(GString) sql = g_string_new ("TRUNCATE TABLE ");
+      g_autoptr(GString) shown = g_string_new ("TRUNCATE TABLE ");
       g_autoptr(GString) fix = NULL;
+      guint n_referencing;
+
+      /* TRUNCATE refuses to empty a table that another one references
+       * unless that one is emptied in the same statement. */
+      for (guint i = 0; i < n_not_empty; i++)
+        {
+          FerryTable *t = g_ptr_array_index (order, i);
+
+          add_referencing (run, t, set, order);
+          /* A partition's rows are also referenced through its root. */
+          if (t->partition_parent != NULL)
+            add_referencing (run, t->partition_parent, set, order);
+        }
+      n_referencing = order->len - n_not_empty;
 
       for (guint i = 0; i < order->len; i++)
         {
           FerryTable *t = g_ptr_array_index (order, i);
+          g_autofree char *name = g_strdup_printf ("%s%s%s", i > 0 ? ", " : "",
+                                                   t->kind != FERRY_TABLE_KIND_PARTITIONED ? "ONLY " : "",
+                                                   t->quoted_name);
 
-          if (i > 0)
-            g_string_append (sql, ", ");
-          if (t->kind != FERRY_TABLE_KIND_PARTITIONED)
-            g_string_append (sql, "ONLY ");
-          g_string_append (sql, t->quoted_name);
+          g_string_append (sql, name);
+          if (i < MAX_FIX_STATEMENTS / 2)
+            g_string_append (shown, name);
+          else if (i == MAX_FIX_STATEMENTS / 2)
+            g_string_append_printf (shown, NG_(", … (%u table in all)", ", … (%u tables in all)",
+                                               order->len),
+                                    order->len);
         }
       run->outcome->truncate_sql = g_strdup (sql->str);
 
-      fix = g_string_new (_("Ferry can empty them (together with the selected tables that "
-                            "reference them, which a TRUNCATE needs). This deletes their rows on "
-                            "the target for good. On the target:\n"));
-      g_string_append_printf (fix, "%s;", sql->str);
+      fix = g_string_new (NULL);
+      if (n_referencing > 0)
+        g_string_append_printf (fix,
+                                NG_("Ferry can empty them in one TRUNCATE, together with the %u "
+                                    "selected table on the target that references them through a "
+                                    "foreign key (TRUNCATE refuses to empty a referenced table on "
+                                    "its own; such tables must be empty before the load anyway). "
+                                    "This deletes their rows on the target for good. The statement:\n",
+                                    "Ferry can empty them in one TRUNCATE, together with the %u "
+                                    "selected tables on the target that reference them through "
+                                    "foreign keys (TRUNCATE refuses to empty a referenced table on "
+                                    "its own; such tables must be empty before the load anyway). "
+                                    "This deletes their rows on the target for good. The statement:\n",
+                                    n_referencing),
+                                n_referencing);
+      else
+        g_string_append (fix, _("Ferry can empty them in one TRUNCATE. This deletes their rows on "
+                                "the target for good. The statement:\n"));
+      g_string_append_printf (fix, "%s;", shown->str);
 
       set_result (check, FERRY_CHECK_STATUS_FAIL,
                   _("Ferry loads into empty tables so that the target ends up with exactly the "
