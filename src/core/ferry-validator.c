@@ -34,8 +34,6 @@
 #include "ferry-table-private.h"
 #include "ferry-validator.h"
 
-#define NG_(singular, plural, n) g_dngettext (GETTEXT_PACKAGE, singular, plural, n)
-
 /* Oldest server Ferry supports (pg_partition_root(), generated columns). */
 #define MIN_SERVER_VERSION 120000
 
@@ -611,9 +609,9 @@ finish_statements (GString *fix,
     {
       g_string_append_c (fix, '\n');
       g_string_append_printf (fix,
-                              NG_("-- … and %u more statement like these",
-                                  "-- … and %u more statements like these",
-                                  n - MAX_FIX_STATEMENTS),
+                              g_dngettext (GETTEXT_PACKAGE, "-- … and %u more statement like these",
+                                                            "-- … and %u more statements like these",
+                                                            n - MAX_FIX_STATEMENTS),
                               n - MAX_FIX_STATEMENTS);
     }
 }
@@ -624,7 +622,7 @@ format_duration (guint64 seconds)
   if (seconds < 60)
     return g_strdup (_("under a minute"));
   if (seconds < 3600)
-    return g_strdup_printf (NG_("about %u minute", "about %u minutes", (guint)(seconds / 60)),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u minute", "about %u minutes", (guint)(seconds / 60)),
                             (guint)(seconds / 60));
   if (seconds < 48 * 3600)
     {
@@ -633,7 +631,7 @@ format_duration (guint64 seconds)
       /* Translators: a duration, e.g. "about 3 h 20 min" */
       return g_strdup_printf (_("about %u h %02u min"), hours, minutes);
     }
-  return g_strdup_printf (NG_("about %u day", "about %u days", (guint)(seconds / 86400)),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u day", "about %u days", (guint)(seconds / 86400)),
                           (guint)(seconds / 86400));
 }
 
@@ -967,8 +965,8 @@ check_source_select (Run        *run,
                   _("Ferry reads every row of every selected table with COPY (SELECT …) TO STDOUT. "
                     "A table the source role may not read would fail in the middle of the "
                     "migration; reading one also needs USAGE on its schema."),
-                  NG_("%s may not read %u of %u tables",
-                      "%s may not read %u of %u tables", n_denied),
+                  g_dngettext (GETTEXT_PACKAGE, "%s may not read %u of %u tables",
+                                                "%s may not read %u of %u tables", n_denied),
                   self->source_info.user, n_denied, run->copied->len);
       ferry_check_set_fix (check, fix->str, NULL);
       return;
@@ -977,8 +975,8 @@ check_source_select (Run        *run,
   set_result (check, FERRY_CHECK_STATUS_PASS,
               _("Ferry reads every row of every selected table with COPY (SELECT …) TO STDOUT; "
                 "the source role has SELECT on all of them and USAGE on their schemas."),
-              NG_("%s may read the %u selected table",
-                  "%s may read all %u selected tables", run->copied->len),
+              g_dngettext (GETTEXT_PACKAGE, "%s may read the %u selected table",
+                                            "%s may read all %u selected tables", run->copied->len),
               self->source_info.user, run->copied->len);
 }
 
@@ -1022,8 +1020,8 @@ check_source_rls (Run        *run,
                   _("Row-level security policies filter the rows a role sees. The source role "
                     "bypasses them (it is a superuser or has BYPASSRLS), so Ferry reads every "
                     "row of these tables."),
-                  NG_("%u table has row-level security; %s bypasses it",
-                      "%u tables have row-level security; %s bypasses it", rls->len),
+                  g_dngettext (GETTEXT_PACKAGE, "%u table has row-level security; %s bypasses it",
+                                                "%u tables have row-level security; %s bypasses it", rls->len),
                   rls->len, info->user);
       return;
     }
@@ -1048,11 +1046,11 @@ check_source_rls (Run        *run,
       if (table->n_policies == 0)
         add_item (check, _("%s (no policy: every row is hidden)"), table->display_name);
       else if (owner)
-        add_item (check, NG_("%s (FORCE ROW LEVEL SECURITY, %u policy)",
-                             "%s (FORCE ROW LEVEL SECURITY, %u policies)", table->n_policies),
+        add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s (FORCE ROW LEVEL SECURITY, %u policy)",
+                                                       "%s (FORCE ROW LEVEL SECURITY, %u policies)", table->n_policies),
                   table->display_name, table->n_policies);
       else
-        add_item (check, NG_("%s (%u policy)", "%s (%u policies)", table->n_policies),
+        add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s (%u policy)", "%s (%u policies)", table->n_policies),
                   table->display_name, table->n_policies);
     }
 
@@ -1071,8 +1069,8 @@ check_source_rls (Run        *run,
                     "and checksums are taken through the same filter, the validation would not "
                     "notice the missing rows. The role must bypass row-level security to copy "
                     "these tables completely."),
-                  NG_("Row-level security hides rows of %u table from %s",
-                      "Row-level security hides rows of %u tables from %s", n_hidden),
+                  g_dngettext (GETTEXT_PACKAGE, "Row-level security hides rows of %u table from %s",
+                                                "Row-level security hides rows of %u tables from %s", n_hidden),
                   n_hidden, info->user);
       ferry_check_set_fix (check, fix, NULL);
       return;
@@ -1084,8 +1082,8 @@ check_source_rls (Run        *run,
               _("Row-level security policies filter the rows a role sees, but not for the table's "
                 "owner unless the table forces them. The source role owns these tables and none "
                 "of them forces row security, so Ferry reads every row."),
-              NG_("%u table has row-level security; %s owns it",
-                  "%u tables have row-level security; %s owns them", rls->len),
+              g_dngettext (GETTEXT_PACKAGE, "%u table has row-level security; %s owns it",
+                                            "%u tables have row-level security; %s owns them", rls->len),
               rls->len, info->user);
 }
 
@@ -1222,8 +1220,8 @@ check_target_write (Run        *run,
                         "the target's rows back to validate them (SELECT).")
                     : _("Ferry loads each table with COPY … FROM STDIN (INSERT privilege) and "
                         "empties a table before it loads it again after a failure (TRUNCATE)."),
-                  NG_("%s lacks privileges on %u of %u target tables",
-                      "%s lacks privileges on %u of %u target tables", n_denied),
+                  g_dngettext (GETTEXT_PACKAGE, "%s lacks privileges on %u of %u target tables",
+                                                "%s lacks privileges on %u of %u target tables", n_denied),
                   self->target_info.user, n_denied, run->n_on_target);
       ferry_check_set_fix (check, fix->str, NULL);
       return;
@@ -1235,8 +1233,8 @@ check_target_write (Run        *run,
                     "every selected table that exists on the target.")
                 : _("The target role may load (INSERT) and empty (TRUNCATE) every selected table "
                     "that exists on the target."),
-              NG_("%s may write to the %u target table",
-                  "%s may write to all %u target tables", run->n_on_target),
+              g_dngettext (GETTEXT_PACKAGE, "%s may write to the %u target table",
+                                            "%s may write to all %u target tables", run->n_on_target),
               self->target_info.user, run->n_on_target);
 }
 
@@ -1327,8 +1325,8 @@ check_target_ownership (Run        *run,
                   _("Only a table's owner (or a member of the owning role, or a superuser) may "
                     "drop and re-create its constraints and indexes or disable its triggers. "
                     "The plan does that for these tables, so the target role must own them."),
-                  NG_("%s does not own %u table the plan alters",
-                      "%s does not own %u tables the plan alters", n_denied),
+                  g_dngettext (GETTEXT_PACKAGE, "%s does not own %u table the plan alters",
+                                                "%s does not own %u tables the plan alters", n_denied),
                   self->target_info.user, n_denied);
       ferry_check_set_fix (check, fix->str, NULL);
       return;
@@ -1340,8 +1338,8 @@ check_target_ownership (Run        *run,
                     "on some target tables; the target role owns all of them.")
                 : _("The plan changes no table definition on the target (no foreign key is "
                     "dropped, no trigger disabled), so ownership does not matter."),
-              NG_("%u target table needs its owner's privileges; %s has them",
-                  "%u target tables need their owner's privileges; %s has them", n_needed),
+              g_dngettext (GETTEXT_PACKAGE, "%u target table needs its owner's privileges; %s has them",
+                                            "%u target tables need their owner's privileges; %s has them", n_needed),
               n_needed, self->target_info.user);
 }
 
@@ -1596,8 +1594,8 @@ check_sequences (Run        *run,
                     "value. These sequences do not exist on the target, so nothing there uses "
                     "them yet, and their values are not carried over; create them before the "
                     "applications need them."),
-                  NG_("%u of %u sequences does not exist on the target",
-                      "%u of %u sequences do not exist on the target", n_missing),
+                  g_dngettext (GETTEXT_PACKAGE, "%u of %u sequences does not exist on the target",
+                                                "%u of %u sequences do not exist on the target", n_missing),
                   n_missing, seqs->len);
       return;
     }
@@ -1610,8 +1608,8 @@ check_sequences (Run        *run,
                 : _("After the rows, Ferry sets every sequence on the target to the source's "
                     "value (setval). pg_dump's schema creates the sequences, owned by the target "
                     "role, which may then set them."),
-              NG_("%u sequence will be set to the source's value",
-                  "%u sequences will be set to the source's values", seqs->len),
+              g_dngettext (GETTEXT_PACKAGE, "%u sequence will be set to the source's value",
+                                            "%u sequences will be set to the source's values", seqs->len),
               seqs->len);
 }
 
@@ -1656,9 +1654,9 @@ check_table_selection (Run        *run,
                 ? _("The table filters in the configuration leave out the tables listed here; "
                     "Ferry does not read or write them.")
                 : _("Every table of the source is part of the migration."),
-              NG_("%u of %u tables is selected (%u excluded by the filters, %u owned by extensions)",
-                  "%u of %u tables are selected (%u excluded by the filters, %u owned by extensions)",
-                  run->copied->len),
+              g_dngettext (GETTEXT_PACKAGE, "%u of %u tables is selected (%u excluded by the filters, %u owned by extensions)",
+                                            "%u of %u tables are selected (%u excluded by the filters, %u owned by extensions)",
+                                            run->copied->len),
               run->copied->len, tables->len, n_excluded, n_extension);
 }
 
@@ -1768,8 +1766,8 @@ check_target_tables_exist (Run        *run,
       set_result (check, FERRY_CHECK_STATUS_PASS,
                   _("With schema: existing, Ferry loads into the tables that are on the target "
                     "and does not create any; every selected table is there."),
-                  NG_("The %u selected table exists on the target",
-                      "All %u selected tables exist on the target", run->copied->len),
+                  g_dngettext (GETTEXT_PACKAGE, "The %u selected table exists on the target",
+                                                "All %u selected tables exist on the target", run->copied->len),
                   run->copied->len);
       return;
     }
@@ -1810,8 +1808,8 @@ check_target_tables_exist (Run        *run,
               _("With schema: existing, Ferry loads into tables that must already exist on the "
                 "target; it stops at the first table that does not. Create them first, or let "
                 "Ferry copy the schema."),
-              NG_("%u of %u selected tables is missing on the target",
-                  "%u of %u selected tables are missing on the target", n_missing),
+              g_dngettext (GETTEXT_PACKAGE, "%u of %u selected tables is missing on the target",
+                                            "%u of %u selected tables are missing on the target", n_missing),
               n_missing, run->copied->len);
   ferry_check_set_fix (check, fix->str, FERRY_FIX_COPY_SCHEMA);
 }
@@ -1954,8 +1952,8 @@ check_column_compatibility (Run        *run,
                         "of the same name on the target. Target columns the source lacks get "
                         "their default, or NULL. The columns listed here would make their tables "
                         "fail."),
-                  NG_("%u column problem would make tables fail (%u more to review)",
-                      "%u column problems would make tables fail (%u more to review)", n_failures),
+                  g_dngettext (GETTEXT_PACKAGE, "%u column problem would make tables fail (%u more to review)",
+                                                "%u column problems would make tables fail (%u more to review)", n_failures),
                   n_failures, n_warnings);
       ferry_check_set_fix (check,
                            _("Align the target's tables with the source's (ALTER TABLE … ADD COLUMN, "
@@ -1971,8 +1969,8 @@ check_column_compatibility (Run        *run,
                   _("These columns differ between the source and the target in a way COPY can "
                     "handle, but values may be converted, truncated to a narrower type modifier "
                     "(and then rejected) or not computed."),
-                  NG_("%u column differs between the source and the target",
-                      "%u columns differ between the source and the target", n_warnings),
+                  g_dngettext (GETTEXT_PACKAGE, "%u column differs between the source and the target",
+                                                "%u columns differ between the source and the target", n_warnings),
                   n_warnings);
       return;
     }
@@ -1980,7 +1978,7 @@ check_column_compatibility (Run        *run,
   set_result (check, FERRY_CHECK_STATUS_PASS,
               _("Every copied source column exists on the target with the same type, and every "
                 "target column that the source does not fill has a default or allows NULL."),
-              NG_("%u column of %u tables matches", "%u columns of %u tables match", n_columns),
+              g_dngettext (GETTEXT_PACKAGE, "%u column of %u tables matches", "%u columns of %u tables match", n_columns),
               n_columns, n_tables);
 }
 
@@ -2014,10 +2012,10 @@ check_target_partitioning (Run        *run,
       if (s->kind == FERRY_TABLE_KIND_PARTITIONED && t->kind != FERRY_TABLE_KIND_PARTITIONED)
         {
           n_differ++;
-          add_item (check, NG_("%s: partitioned on the source (%u partition), a plain table on "
-                               "the target",
-                               "%s: partitioned on the source (%u partitions), a plain table on "
-                               "the target", s->partitions->len),
+          add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s: partitioned on the source (%u partition), a plain table on "
+                                                         "the target",
+                                                         "%s: partitioned on the source (%u partitions), a plain table on "
+                                                         "the target", s->partitions->len),
                     s->display_name, s->partitions->len);
         }
       else if (s->kind != FERRY_TABLE_KIND_PARTITIONED && t->kind == FERRY_TABLE_KIND_PARTITIONED)
@@ -2036,8 +2034,8 @@ check_target_partitioning (Run        *run,
                     "exist on the target as separate tables are then loaded twice. A table that "
                     "is partitioned only on the target routes each row to its partition, and a "
                     "row no partition accepts makes the table fail."),
-                  NG_("%u table is partitioned differently on the target",
-                      "%u tables are partitioned differently on the target", n_differ),
+                  g_dngettext (GETTEXT_PACKAGE, "%u table is partitioned differently on the target",
+                                                "%u tables are partitioned differently on the target", n_differ),
                   n_differ);
       return;
     }
@@ -2048,8 +2046,8 @@ check_target_partitioning (Run        *run,
                     "copies each partition as its own set of chunks.")
                 : _("The source has no partitioned tables among the selected ones, and the target "
                     "partitions none of them."),
-              NG_("%u partitioned table is partitioned on the target too",
-                  "%u partitioned tables are partitioned on the target too", n_partitioned),
+              g_dngettext (GETTEXT_PACKAGE, "%u partitioned table is partitioned on the target too",
+                                            "%u partitioned tables are partitioned on the target too", n_partitioned),
               n_partitioned);
 }
 
@@ -2090,8 +2088,8 @@ check_schema_copy_target (Run        *run,
                     "before the load and adds indexes and constraints (post-data) after it. These "
                     "tables exist on the target already: creating them again fails. Drop them "
                     "first, or use schema: existing to load into them as they are."),
-                  NG_("%u of %u tables exists on the target already",
-                      "%u of %u tables exist on the target already", n_existing),
+                  g_dngettext (GETTEXT_PACKAGE, "%u of %u tables exists on the target already",
+                                                "%u of %u tables exist on the target already", n_existing),
                   n_existing, run->copied->len);
       ferry_check_set_fix (check, _("Drop the listed tables on the target, or set schema: existing "
                                     "in the configuration."), NULL);
@@ -2114,9 +2112,9 @@ check_schema_copy_target (Run        *run,
       set_result (check, FERRY_CHECK_STATUS_FAIL,
                   _("With schema: copy, Ferry creates the source's schemas and tables on the "
                     "target; the target role may not create schemas in this database."),
-                  NG_("%s may not create the %u missing schema",
-                      "%s may not create the %u missing schemas",
-                      g_hash_table_size (missing_schemas)),
+                  g_dngettext (GETTEXT_PACKAGE, "%s may not create the %u missing schema",
+                                                "%s may not create the %u missing schemas",
+                                                g_hash_table_size (missing_schemas)),
                   run->self->target_info.user, g_hash_table_size (missing_schemas));
       ferry_check_set_fix (check, fix, NULL);
       return;
@@ -2127,9 +2125,9 @@ check_schema_copy_target (Run        *run,
                 "before the load (without indexes, so that the load is fast) and adds indexes, "
                 "constraints and triggers (post-data) after it. None of the tables exists on the "
                 "target yet."),
-              NG_("None of the %u table exists on the target yet: pg_dump will create it",
-                  "None of the %u tables exists on the target yet: pg_dump will create them",
-                  run->copied->len),
+              g_dngettext (GETTEXT_PACKAGE, "None of the %u table exists on the target yet: pg_dump will create it",
+                                            "None of the %u tables exists on the target yet: pg_dump will create them",
+                                            run->copied->len),
               run->copied->len);
 }
 
@@ -2210,8 +2208,8 @@ check_extensions (Run        *run,
                     "These are not even installed on the target server (they are not in "
                     "pg_available_extensions), so they cannot be created in the database, and "
                     "tables or columns that depend on them cannot exist there."),
-                  NG_("%u extension is not available on the target server",
-                      "%u extensions are not available on the target server", n_unavailable),
+                  g_dngettext (GETTEXT_PACKAGE, "%u extension is not available on the target server",
+                                                "%u extensions are not available on the target server", n_unavailable),
                   n_unavailable);
       ferry_check_set_fix (check, _("Install the extensions' packages on the target server "
                                     "(e.g. the postgresql-NN-… package of the same version), "
@@ -2231,8 +2229,8 @@ check_extensions (Run        *run,
                     "These are installed in the source database but not in the target one: "
                     "columns of their types cannot exist on the target, and functions the "
                     "applications call are missing."),
-                  NG_("%u extension is missing on the target",
-                      "%u extensions are missing on the target", n_missing),
+                  g_dngettext (GETTEXT_PACKAGE, "%u extension is missing on the target",
+                                                "%u extensions are missing on the target", n_missing),
                   n_missing);
       ferry_check_set_fix (check, g_strchomp (fix->str), FERRY_FIX_CREATE_EXTENSIONS);
       return;
@@ -2244,8 +2242,8 @@ check_extensions (Run        *run,
                   _("The same extensions are installed on both sides, but in different versions. "
                     "Their types usually keep their format between versions; check the "
                     "extensions' release notes, and ALTER EXTENSION … UPDATE where needed."),
-                  NG_("%u extension has a different version on the target",
-                      "%u extensions have a different version on the target", n_versions),
+                  g_dngettext (GETTEXT_PACKAGE, "%u extension has a different version on the target",
+                                                "%u extensions have a different version on the target", n_versions),
                   n_versions);
       return;
     }
@@ -2256,8 +2254,8 @@ check_extensions (Run        *run,
                     "available there); the target role needs the privilege to create them.")
                 : _("Every extension installed in the source database is installed in the target "
                     "database, in the same version."),
-              NG_("%u extension, all present or available on the target",
-                  "%u extensions, all present or available on the target", source_exts->len),
+              g_dngettext (GETTEXT_PACKAGE, "%u extension, all present or available on the target",
+                                            "%u extensions, all present or available on the target", source_exts->len),
               source_exts->len);
 }
 
@@ -2305,9 +2303,9 @@ check_extension_tables (Run        *run,
                     "EXTENSION on the target; Ferry does not copy them. Some are configuration "
                     "tables, where users may have added rows of their own (pg_dump would dump "
                     "those): copy such rows yourself."),
-                  NG_("%u table belongs to an extension and is not copied (%u configuration table)",
-                      "%u tables belong to extensions and are not copied (%u configuration tables)",
-                      n_owned),
+                  g_dngettext (GETTEXT_PACKAGE, "%u table belongs to an extension and is not copied (%u configuration table)",
+                                                "%u tables belong to extensions and are not copied (%u configuration tables)",
+                                                n_owned),
                   n_owned, n_config);
       return;
     }
@@ -2317,8 +2315,8 @@ check_extension_tables (Run        *run,
                 ? _("Tables that belong to an extension are created and filled by CREATE "
                     "EXTENSION on the target; Ferry does not copy them.")
                 : _("No table belongs to an extension."),
-              NG_("%u table belongs to an extension and is not copied",
-                  "%u tables belong to extensions and are not copied", n_owned),
+              g_dngettext (GETTEXT_PACKAGE, "%u table belongs to an extension and is not copied",
+                                            "%u tables belong to extensions and are not copied", n_owned),
               n_owned);
 }
 
@@ -2439,8 +2437,8 @@ check_target_tables_empty (Run        *run,
 
       n_not_empty++;
       if (t->row_estimate > 0)
-        add_item (check, NG_("%s (about %" G_GINT64_FORMAT " row)",
-                             "%s (about %" G_GINT64_FORMAT " rows)", (gulong)t->row_estimate),
+        add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s (about %" G_GINT64_FORMAT " row)",
+                                                       "%s (about %" G_GINT64_FORMAT " rows)", (gulong)t->row_estimate),
                   t->display_name, t->row_estimate);
       else
         add_item (check, _("%s (has rows; not analyzed yet)"), t->display_name);
@@ -2480,8 +2478,8 @@ check_target_tables_empty (Run        *run,
           if (i < MAX_FIX_STATEMENTS / 2)
             g_string_append (shown, name);
           else if (i == MAX_FIX_STATEMENTS / 2)
-            g_string_append_printf (shown, NG_(", … (%u table in all)", ", … (%u tables in all)",
-                                               order->len),
+            g_string_append_printf (shown, g_dngettext (GETTEXT_PACKAGE, ", … (%u table in all)", ", … (%u tables in all)",
+                                                                         order->len),
                                     order->len);
         }
       run->outcome->truncate_sql = g_strdup (sql->str);
@@ -2489,17 +2487,17 @@ check_target_tables_empty (Run        *run,
       fix = g_string_new (NULL);
       if (n_referencing > 0)
         g_string_append_printf (fix,
-                                NG_("Ferry can empty them in one TRUNCATE, together with the %u "
-                                    "selected table on the target that references them through a "
-                                    "foreign key (TRUNCATE refuses to empty a referenced table on "
-                                    "its own; such tables must be empty before the load anyway). "
-                                    "This deletes their rows on the target for good. The statement:\n",
-                                    "Ferry can empty them in one TRUNCATE, together with the %u "
-                                    "selected tables on the target that reference them through "
-                                    "foreign keys (TRUNCATE refuses to empty a referenced table on "
-                                    "its own; such tables must be empty before the load anyway). "
-                                    "This deletes their rows on the target for good. The statement:\n",
-                                    n_referencing),
+                                g_dngettext (GETTEXT_PACKAGE, "Ferry can empty them in one TRUNCATE, together with the %u "
+                                                              "selected table on the target that references them through a "
+                                                              "foreign key (TRUNCATE refuses to empty a referenced table on "
+                                                              "its own; such tables must be empty before the load anyway). "
+                                                              "This deletes their rows on the target for good. The statement:\n",
+                                                              "Ferry can empty them in one TRUNCATE, together with the %u "
+                                                              "selected tables on the target that reference them through "
+                                                              "foreign keys (TRUNCATE refuses to empty a referenced table on "
+                                                              "its own; such tables must be empty before the load anyway). "
+                                                              "This deletes their rows on the target for good. The statement:\n",
+                                                              n_referencing),
                                 n_referencing);
       else
         g_string_append (fix, _("Ferry can empty them in one TRUNCATE. This deletes their rows on "
@@ -2511,8 +2509,8 @@ check_target_tables_empty (Run        *run,
                     "source's rows: rows already there would be duplicated, collide with the "
                     "copied ones on unique keys, or make the row counts disagree. (To continue an "
                     "interrupted migration, resume it: the journal knows which chunks arrived.)"),
-                  NG_("%u of %u tables is not empty on the target",
-                      "%u of %u tables are not empty on the target", n_not_empty),
+                  g_dngettext (GETTEXT_PACKAGE, "%u of %u tables is not empty on the target",
+                                                "%u of %u tables are not empty on the target", n_not_empty),
                   n_not_empty, n_probed + n_unreadable);
       ferry_check_set_fix (check, fix->str, FERRY_FIX_TRUNCATE_TARGET);
       return;
@@ -2524,8 +2522,8 @@ check_target_tables_empty (Run        *run,
                   _("Ferry loads into empty tables. The target role may not read some of them "
                     "(see “Privileges on the target tables”), so Ferry could not tell whether "
                     "they are empty."),
-                  NG_("%u table could not be looked into; the other %u are empty",
-                      "%u tables could not be looked into; the other %u are empty", n_unreadable),
+                  g_dngettext (GETTEXT_PACKAGE, "%u table could not be looked into; the other %u are empty",
+                                                "%u tables could not be looked into; the other %u are empty", n_unreadable),
                   n_unreadable, n_probed);
       return;
     }
@@ -2533,7 +2531,7 @@ check_target_tables_empty (Run        *run,
   set_result (check, FERRY_CHECK_STATUS_PASS,
               _("Ferry loads into empty tables, so that the target ends up with exactly the "
                 "source's rows; every selected table on the target is empty."),
-              NG_("The %u target table is empty", "All %u target tables are empty", n_probed),
+              g_dngettext (GETTEXT_PACKAGE, "The %u target table is empty", "All %u target tables are empty", n_probed),
               n_probed);
 }
 
@@ -2565,8 +2563,8 @@ check_primary_keys (Run        *run,
                     "row counts and checksums. But without a key, duplicate rows cannot be told "
                     "apart: a row the applications changed cannot be found again reliably, and a "
                     "validation difference cannot be narrowed down to the rows that differ."),
-                  NG_("%u of %u tables has no primary key",
-                      "%u of %u tables have no primary key", n_without),
+                  g_dngettext (GETTEXT_PACKAGE, "%u of %u tables has no primary key",
+                                                "%u of %u tables have no primary key", n_without),
                   n_without, run->n_units);
       return;
     }
@@ -2574,7 +2572,7 @@ check_primary_keys (Run        *run,
   set_result (check, FERRY_CHECK_STATUS_PASS,
               _("Every selected table has a primary key: large tables with a single integer key "
                 "are split into chunks by key range, the others by physical block range."),
-              NG_("The %u table has a primary key", "All %u tables have a primary key", run->n_units),
+              g_dngettext (GETTEXT_PACKAGE, "The %u table has a primary key", "All %u tables have a primary key", run->n_units),
               run->n_units);
 }
 
@@ -2607,8 +2605,8 @@ check_generated_columns (Run        *run,
                     "PostgreSQL computes them again on the target from the copied columns, so "
                     "they end up equal to the source's as long as the expressions are the same.")
                 : _("No selected table has generated columns."),
-              NG_("%u generated column, recomputed on the target",
-                  "%u generated columns, recomputed on the target", n),
+              g_dngettext (GETTEXT_PACKAGE, "%u generated column, recomputed on the target",
+                                            "%u generated columns, recomputed on the target", n),
               n);
 }
 
@@ -2642,8 +2640,8 @@ check_identity_columns (Run        *run,
                     "GENERATED ALWAYS ones. After the load, Ferry sets each identity sequence "
                     "past the source's last value, so that new rows get new numbers.")
                 : _("No selected table has identity columns."),
-              NG_("%u identity column keeps its values",
-                  "%u identity columns keep their values", n),
+              g_dngettext (GETTEXT_PACKAGE, "%u identity column keeps its values",
+                                            "%u identity columns keep their values", n),
               n);
 }
 
@@ -2660,8 +2658,8 @@ check_large_objects (Run        *run,
                     "table; columns of type oid or lo only hold their numbers. Ferry copies the "
                     "numbers, not the objects: copy the objects separately, e.g. with pg_dump "
                     "--large-objects --data-only, or those columns point at nothing."),
-                  NG_("The source has %u large object, which Ferry does not copy",
-                      "The source has %u large objects, which Ferry does not copy", n),
+                  g_dngettext (GETTEXT_PACKAGE, "The source has %u large object, which Ferry does not copy",
+                                                "The source has %u large objects, which Ferry does not copy", n),
                   n);
       ferry_check_set_fix (check,
                            _("pg_dump --data-only --large-objects --table=none … | psql … "
@@ -2706,7 +2704,7 @@ check_unlogged_tables (Run        *run,
                     "that means it may hold less than you expect; on the target, that the copied "
                     "rows are lost if the server crashes before you make the table logged "
                     "(ALTER TABLE … SET LOGGED). They are not replicated to standbys either."),
-                  NG_("%u table is unlogged", "%u tables are unlogged", n),
+                  g_dngettext (GETTEXT_PACKAGE, "%u table is unlogged", "%u tables are unlogged", n),
                   n);
       return;
     }
@@ -2812,8 +2810,8 @@ check_binary_copy_types (Run        *run,
                     "that is not its own (“wrong element type”, “wrong data type”). Types created "
                     "separately on the target — every user-defined and extension type — have other "
                     "OIDs there, so these columns make their tables fail in binary format."),
-                  NG_("%u column of %u tables cannot be copied in binary format",
-                      "%u columns of %u tables cannot be copied in binary format", n_columns),
+                  g_dngettext (GETTEXT_PACKAGE, "%u column of %u tables cannot be copied in binary format",
+                                                "%u columns of %u tables cannot be copied in binary format", n_columns),
                   n_columns, g_hash_table_size (tables));
       ferry_check_set_fix (check,
                            _("Set migration: copy_format: text in the configuration. Text format "
@@ -2869,8 +2867,8 @@ check_target_triggers (Run        *run,
                   "load down, may change the rows on the way in (so the checksums differ from "
                   "the source's), and may write to other tables (audit logs, counters) — possibly "
                   "tables that Ferry also loads."),
-                NG_("%u trigger on %u target table fires for every copied row",
-                    "%u triggers on %u target tables fire for every copied row", n_triggers),
+                g_dngettext (GETTEXT_PACKAGE, "%u trigger on %u target table fires for every copied row",
+                                              "%u triggers on %u target tables fire for every copied row", n_triggers),
                 n_triggers, n_tables);
   else
     set_result (check, FERRY_CHECK_STATUS_WARNING,
@@ -2879,8 +2877,8 @@ check_target_triggers (Run        *run,
                   "undone even after a crash). Whatever the triggers would have done for the "
                   "copied rows — audit rows, denormalised counters, notifications — does not "
                   "happen; the source's rows already carry its effects."),
-                NG_("%u trigger on %u target table is disabled during the load",
-                    "%u triggers on %u target tables are disabled during the load", n_triggers),
+                g_dngettext (GETTEXT_PACKAGE, "%u trigger on %u target table is disabled during the load",
+                                              "%u triggers on %u target tables are disabled during the load", n_triggers),
                 n_triggers, n_tables);
 }
 
@@ -2955,8 +2953,8 @@ check_fk_cycles (Run        *run,
                   _("Some foreign keys form cycles, but with constraints: rebuild Ferry drops "
                     "every foreign key before the load and re-creates them afterwards, so the "
                     "cycles do not constrain the order of the load."),
-                  NG_("%u foreign-key cycle; every foreign key is rebuilt anyway",
-                      "%u foreign-key cycles; every foreign key is rebuilt anyway", cycles->len),
+                  g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle; every foreign key is rebuilt anyway",
+                                                "%u foreign-key cycles; every foreign key is rebuilt anyway", cycles->len),
                   cycles->len);
       return;
     }
@@ -2967,8 +2965,8 @@ check_fk_cycles (Run        *run,
                 "on the target before the load, records them in the journal, and re-adds them "
                 "NOT VALID followed by VALIDATE CONSTRAINT once the tables are loaded. While "
                 "they are dropped, the target does not enforce them."),
-              NG_("%u foreign-key cycle, broken at %u foreign key",
-                  "%u foreign-key cycles, broken at %u foreign keys", cycles->len),
+              g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle, broken at %u foreign key",
+                                            "%u foreign-key cycles, broken at %u foreign keys", cycles->len),
               cycles->len, breaking ? breaking->len : 0);
 }
 
@@ -2995,7 +2993,7 @@ check_self_references (Run        *run,
                     "checks the foreign key at the end of the statement, so the order of the rows "
                     "does not matter; across chunks, the plan handles each such key as listed.")
                 : _("No selected table references itself."),
-              NG_("%u self-referencing foreign key", "%u self-referencing foreign keys", n),
+              g_dngettext (GETTEXT_PACKAGE, "%u self-referencing foreign key", "%u self-referencing foreign keys", n),
               n);
 }
 
@@ -3020,8 +3018,8 @@ check_excluded_references (Run        *run,
                     "out. Ferry does not copy the referenced rows: they must already be on the "
                     "target, or the foreign key rejects the rows that reference them (and "
                     "validation fails when the key is re-added)."),
-                  NG_("%u foreign key references a table that is not copied",
-                      "%u foreign keys reference tables that are not copied", n),
+                  g_dngettext (GETTEXT_PACKAGE, "%u foreign key references a table that is not copied",
+                                                "%u foreign keys reference tables that are not copied", n),
                   n);
       ferry_check_set_fix (check, _("Include the referenced tables, or make sure the target "
                                     "holds the referenced rows before the migration."), NULL);
@@ -3090,8 +3088,8 @@ check_not_valid_constraints (Run        *run,
                     "an existing target, or a VALIDATE after the load) those rows make the load "
                     "or the validation fail. Find them on the source first with ALTER TABLE … "
                     "VALIDATE CONSTRAINT, which fails on the first violating row."),
-                  NG_("%u constraint on the source is NOT VALID",
-                      "%u constraints on the source are NOT VALID", n_fks + n_checks),
+                  g_dngettext (GETTEXT_PACKAGE, "%u constraint on the source is NOT VALID",
+                                                "%u constraints on the source are NOT VALID", n_fks + n_checks),
                   n_fks + n_checks);
       return;
     }
@@ -3239,11 +3237,11 @@ check_estimated_duration (Run        *run,
   g_autofree char *duration = format_duration (seconds);
   g_autofree char *explanation = NULL;
 
-  add_item (check, NG_("%u table to copy", "%u tables to copy", ferry_plan_get_n_tables (plan)),
+  add_item (check, g_dngettext (GETTEXT_PACKAGE, "%u table to copy", "%u tables to copy", ferry_plan_get_n_tables (plan)),
             ferry_plan_get_n_tables (plan));
   add_item (check, _("%s of table data (heap and TOAST, without indexes)"), size);
   add_item (check, _("about %" G_GINT64_FORMAT " rows (from the statistics)"), rows);
-  add_item (check, NG_("%u chunk", "%u chunks", n_chunks), n_chunks);
+  add_item (check, g_dngettext (GETTEXT_PACKAGE, "%u chunk", "%u chunks", n_chunks), n_chunks);
 
   explanation = g_strdup_printf (_("An estimate, not a promise: it assumes that each worker "
                                    "moves about %u MB/s, with %u workers at once, and counts "

@@ -48,7 +48,10 @@ FerryCheck      *ferry_validator_lookup_check        (FerryValidator   *self,
                                                       const char       *id);
 guint            ferry_validator_count               (FerryValidator   *self,
                                                       FerryCheckStatus  status);
+/* passed / (passed + warnings + failed) × 100; skipped checks count
+ * neither way, a warning counts as not passed; 0 before a run. */
 double           ferry_validator_get_score           (FerryValidator   *self);
+/* The checks ran and none failed (warnings allowed). */
 gboolean         ferry_validator_is_ready            (FerryValidator   *self);
 
 FerryConnection *ferry_validator_get_source          (FerryValidator   *self);
