@@ -111,6 +111,12 @@ ferry_error_handler_classify (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return FERRY_ERROR_CLASS_TEMPORARY;
 
+  /* Only Ferry's own errors carry a SQLSTATE (the accessor is not for
+   * other domains): a GIOError, a GSpawnError… is not known to be
+   * harmless. */
+  if (error->domain != FERRY_ERROR)
+    return FERRY_ERROR_CLASS_CRITICAL;
+
   sqlstate = ferry_error_get_sqlstate (error);
 
   if (sqlstate == NULL)
