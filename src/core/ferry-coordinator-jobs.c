@@ -681,7 +681,7 @@ drop_foreign_keys (FerryCoordinator  *self,
   result = ferry_connection_query_params (self->control_target,
     TARGETS_CTE
     " SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid),"
-    "        rn.nspname, rc.relname, con.convalidated, c.relkind"
+    "        rn.nspname, rc.relname, con.convalidated, c.relkind, rc.relkind"
     " FROM pg_catalog.pg_constraint con"
     " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -701,7 +701,7 @@ drop_foreign_keys (FerryCoordinator  *self,
       const char *name = PQgetvalue (result, i, 2);
       const char *def = PQgetvalue (result, i, 3);
       gboolean validated = PQgetvalue (result, i, 6)[0] == 't';
-      gboolean partitioned = PQgetvalue (result, i, 7)[0] == 'p';
+      gboolean partitioned = PQgetvalue (result, i, 7)[0] == 'p' || PQgetvalue (result, i, 8)[0] == 'p';
       g_autofree char *key = ddl_key ("foreign-key", schema, table, name);
       g_autofree char *qtable = ferry_quote_qualified (schema, table);
       g_autofree char *qname = ferry_quote_ident (name);
@@ -716,9 +716,10 @@ drop_foreign_keys (FerryCoordinator  *self,
 
       /* Re-added NOT VALID (cheap, no scan) and validated afterwards with
        * a lock that lets readers and writers go on. PostgreSQL 15 cannot
-       * add a NOT VALID foreign key to a partitioned table: those are
-       * added validated in one step. A key that was NOT VALID before
-       * stays so. */
+       * add a NOT VALID foreign key to a partitioned table, and one that
+       * references a partitioned table has a constraint per referenced
+       * partition that VALIDATE leaves NOT VALID: those are added
+       * validated in one step. A key that was NOT VALID before stays so. */
       if (!validated || partitioned)
         restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s", qtable, qname, def);
       else
@@ -738,6 +739,44 @@ drop_foreign_keys (FerryCoordinator  *self,
   return TRUE;
 }
 
+static char *
+partitioned_index_restore_sql (FerryCoordinator  *self,
+                               const char        *index_oid,
+                               const char        *definition,
+                               GError           **error)
+{
+  const char *params[] = { index_oid };
+  g_autoptr(PGresult) tree = NULL;
+  g_autoptr(GString) sql = g_string_new (definition);
+
+  tree = ferry_connection_query_params (self->control_target,
+    "WITH RECURSIVE tree AS ("
+    "  SELECT h.inhrelid AS idx, h.inhparent AS parent, 1 AS depth"
+    "  FROM pg_catalog.pg_inherits h WHERE h.inhparent = $1::pg_catalog.oid"
+    "  UNION ALL"
+    "  SELECT h.inhrelid, h.inhparent, t.depth + 1"
+    "  FROM pg_catalog.pg_inherits h JOIN tree t ON h.inhparent = t.idx)"
+    " SELECT pg_catalog.pg_get_indexdef(t.idx),"
+    "        pg_catalog.format('%I.%I', cn.nspname, ci.relname),"
+    "        pg_catalog.format('%I.%I', pn.nspname, pi.relname), t.depth"
+    " FROM tree t"
+    " JOIN pg_catalog.pg_class ci ON ci.oid = t.idx JOIN pg_catalog.pg_namespace cn ON cn.oid = ci.relnamespace"
+    " JOIN pg_catalog.pg_class pi ON pi.oid = t.parent JOIN pg_catalog.pg_namespace pn ON pn.oid = pi.relnamespace"
+    " ORDER BY t.depth, 2",
+    1, params, error);
+  if (tree == NULL)
+    return NULL;
+
+  g_string_append_c (sql, ';');
+  for (int r = 0; r < PQntuples (tree); r++)
+    g_string_append_printf (sql, "\n%s;", PQgetvalue (tree, r, 0));
+  for (int r = PQntuples (tree) - 1; r >= 0; r--)
+    g_string_append_printf (sql, "\nALTER INDEX %s ATTACH PARTITION %s;",
+                            PQgetvalue (tree, r, 2), PQgetvalue (tree, r, 1));
+
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
 static gboolean
 drop_indexes (FerryCoordinator  *self,
               GHashTable        *journaled,
@@ -753,7 +792,7 @@ drop_indexes (FerryCoordinator  *self,
   result = ferry_connection_query_params (self->control_target,
     TARGETS_CTE
     " SELECT n.nspname, c.relname, i.relname, pg_catalog.pg_get_indexdef(x.indexrelid),"
-    "        con.conname, pg_catalog.pg_get_constraintdef(con.oid)"
+    "        con.conname, pg_catalog.pg_get_constraintdef(con.oid), x.indexrelid, i.relkind"
     " FROM pg_catalog.pg_index x"
     " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
@@ -793,6 +832,21 @@ drop_indexes (FerryCoordinator  *self,
           restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s", qtable, qname,
                                      PQgetvalue (result, i, 5));
           drop = g_strdup_printf ("ALTER TABLE %s DROP CONSTRAINT %s", qtable, qname);
+        }
+      else if (PQgetvalue (result, i, 7)[0] == 'I')
+        {
+          /* An index of a partitioned table: DROP takes the partitions'
+           * indexes along, and its definition (CREATE INDEX … ON ONLY)
+           * brings back only an invalid parent. Put back the whole tree,
+           * as pg_dump does: each partition's index by its own name, then
+           * attached, from the bottom up. */
+          g_autofree char *qindex = ferry_quote_qualified (schema, index);
+
+          restore = partitioned_index_restore_sql (self, PQgetvalue (result, i, 6),
+                                                   PQgetvalue (result, i, 3), error);
+          if (restore == NULL)
+            return FALSE;
+          drop = g_strdup_printf ("DROP INDEX %s", qindex);
         }
       else
         {
