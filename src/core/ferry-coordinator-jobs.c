@@ -979,6 +979,17 @@ ferry_job_prepare (FerryCoordinator *self,
       ferry_journal_add_event (self->journal, id, "resume-start", NULL, NULL);
     }
 
+  /* What happened before the journal had the migration (its start). */
+  {
+    GPtrArray *early = g_task_get_task_data (task);
+
+    for (guint i = 0; early != NULL && i < early->len; i++)
+      {
+        EventData *event = g_ptr_array_index (early, i);
+        ferry_journal_add_event (self->journal, id, event->action, event->detail, NULL);
+      }
+  }
+
   if (!ferry_journal_set_state (self->journal, id, "running", &error) ||
       !ferry_journal_heartbeat (self->journal, id, &error))
     goto fail;

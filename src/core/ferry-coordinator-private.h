@@ -145,7 +145,17 @@ struct _FerryCoordinator
   guint64            bytes_done;
   GPtrArray         *validation;     /* Work* of kind VALIDATE, done */
   GCancellable      *cancellable;
+  GPtrArray         *early_events;   /* EventData*: before the journal has the migration */
 };
+
+/* An event for the journal's audit trail. */
+typedef struct {
+  char   *action;
+  char   *detail;
+  gint64  migration_id;
+} EventData;
+
+void      event_data_free                    (EventData           *data);
 
 typedef void (*ControlFunc) (FerryCoordinator *self,
                              GTask            *task);

@@ -148,7 +148,7 @@ set_state (FerryCoordinator *self,
   self->state = state;
   g_debug ("State %s → %s", ferry_state_to_string (old), ferry_state_to_string (state));
 
-  if (self->journal != NULL && self->migration_id > 0)
+  if (self->journal != NULL)
     {
       g_autofree char *detail = g_strdup_printf ("%s → %s",
                                                  ferry_enum_to_nick (FERRY_TYPE_STATE, old),
@@ -294,6 +294,7 @@ ferry_coordinator_finalize (GObject *object)
   g_clear_pointer (&self->source_id, g_free);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_pointer (&self->completed, g_hash_table_unref);
+  g_clear_pointer (&self->early_events, g_ptr_array_unref);
   g_clear_error (&self->last_error);
   g_clear_object (&self->cancellable);
 
@@ -528,13 +529,7 @@ ferry_coordinator_ensure_control (FerryCoordinator  *self,
   return TRUE;
 }
 
-typedef struct {
-  char *action;
-  char *detail;
-  gint64 migration_id;
-} EventData;
-
-static void
+void
 event_data_free (EventData *data)
 {
   g_free (data->action);
@@ -572,13 +567,25 @@ ferry_coordinator_record_event (FerryCoordinator *self,
 
   g_signal_emit (self, signals[EVENT], 0, action, detail);
 
-  if (self->journal == NULL || self->migration_id <= 0)
+  if (self->journal == NULL)
     return;
 
   data = g_new0 (EventData, 1);
   data->action = g_strdup (action);
   data->detail = g_strdup (detail);
   data->migration_id = self->migration_id;
+
+  /* A new migration has no journal record until the prepare job creates
+   * it: what happens before (the start itself) waits, and the prepare
+   * job writes it right after the record. */
+  if (self->migration_id <= 0)
+    {
+      if (self->early_events == NULL)
+        self->early_events = g_ptr_array_new_with_free_func ((GDestroyNotify)event_data_free);
+      g_ptr_array_add (self->early_events, data);
+      return;
+    }
+
   ferry_coordinator_control_async (self, record_event_thread, data,
                                    (GDestroyNotify)event_data_free, NULL, NULL);
 }
@@ -735,6 +742,7 @@ ferry_coordinator_initialize_async (FerryCoordinator    *self,
     }
 
   clear_run (self);
+  g_clear_pointer (&self->early_events, g_ptr_array_unref);
   g_clear_object (&self->validator);
   self->validator = ferry_validator_new (self->config);
   self->migration_id = 0;
@@ -1648,6 +1656,22 @@ prepare_done (GObject      *object,
     }
   prepare_result_free (prepared);
 
+  /* Events of the prepare phase (a pause, say) that came before the
+   * journal had the migration. */
+  if (self->early_events != NULL)
+    {
+      g_autoptr(GPtrArray) early = g_steal_pointer (&self->early_events);
+
+      while (early->len > 0)
+        {
+          EventData *data = g_ptr_array_steal_index (early, 0);
+
+          data->migration_id = self->migration_id;
+          ferry_coordinator_control_async (self, record_event_thread, data,
+                                           (GDestroyNotify)event_data_free, NULL, NULL);
+        }
+    }
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIGRATION_ID]);
   set_phase (self, "data");
   schedule (self);
@@ -1708,7 +1732,9 @@ ferry_coordinator_start (FerryCoordinator  *self,
     self->request_poll_id = g_timeout_add_seconds (1, poll_requests, self);
   ferry_monitor_start (self->monitor);
 
-  ferry_coordinator_control_async (self, ferry_job_prepare, NULL, NULL, prepare_done, NULL);
+  /* The start's own events go to the journal with the new migration. */
+  ferry_coordinator_control_async (self, ferry_job_prepare, g_steal_pointer (&self->early_events),
+                                   (GDestroyNotify)g_ptr_array_unref, prepare_done, NULL);
   return TRUE;
 }
 
@@ -2659,21 +2685,58 @@ on_state_changed_quit (FerryCoordinator *self,
     g_main_loop_quit (loop);
 }
 
+static void
+flush_thread (FerryCoordinator *self,
+              GTask            *task)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+flush_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *flushed = user_data;
+
+  *flushed = TRUE;
+}
+
+/**
+ * ferry_coordinator_run_until_idle:
+ *
+ * Also waits for the control thread to write what is queued for the
+ * journal (the last events, the final state): a program may exit as
+ * soon as this returns without losing a line of the audit trail.
+ */
 FerryState
 ferry_coordinator_run_until_idle (FerryCoordinator *self)
 {
-  g_autoptr(GMainLoop) loop = NULL;
-  gulong handler;
+  GMainContext *context;
 
   g_return_val_if_fail (FERRY_IS_COORDINATOR (self), FERRY_STATE_ERROR);
 
-  if (self->state != FERRY_STATE_RUNNING)
-    return self->state;
+  context = g_main_context_get_thread_default ();
 
-  loop = g_main_loop_new (g_main_context_get_thread_default (), FALSE);
-  handler = g_signal_connect (self, "state-changed", G_CALLBACK (on_state_changed_quit), loop);
-  g_main_loop_run (loop);
-  g_signal_handler_disconnect (self, handler);
+  for (;;)
+    {
+      gboolean flushed = FALSE;
 
-  return self->state;
+      if (self->state == FERRY_STATE_RUNNING)
+        {
+          g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
+          gulong handler = g_signal_connect (self, "state-changed", G_CALLBACK (on_state_changed_quit), loop);
+
+          g_main_loop_run (loop);
+          g_signal_handler_disconnect (self, handler);
+        }
+
+      ferry_coordinator_control_async (self, flush_thread, NULL, NULL, flush_done, &flushed);
+      while (!flushed)
+        g_main_context_iteration (context, TRUE);
+
+      /* A request taken meanwhile (a resume) may have set it going again. */
+      if (self->state != FERRY_STATE_RUNNING)
+        return self->state;
+    }
 }
