@@ -1,0 +1,626 @@
+/* ferry-test-migrate.c — what the engine's tests share
+ *
+ * The check after a migration is deliberately independent of Ferry: it
+ * reads both servers with plain SQL and compares what a DBA would
+ * compare by hand.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-test"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-enum-types.h"
+#include "ferry-test-migrate.h"
+
+/* Settings under which a row's text is the same on both servers. */
+static const char *canonical =
+  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres';"
+  " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET statement_timeout = 0;"
+  " SET application_name = 'ferry-test';";
+
+/* --- SQL ----------------------------------------------------------------- */
+
+static void
+log_notice (void       *user_data,
+            const char *message)
+{
+  g_debug ("server: %s", message);
+}
+
+PGconn *
+ferry_test_connect (const char *conninfo)
+{
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *result;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", conninfo, PQerrorMessage (conn));
+  PQsetNoticeProcessor (conn, log_notice, NULL);
+
+  result = PQexec (conn, canonical);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", canonical, PQerrorMessage (conn));
+  PQclear (result);
+
+  return conn;
+}
+
+static PGresult *
+run (PGconn     *conn,
+     const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  switch (PQresultStatus (result))
+    {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+      return result;
+    default:
+      g_error ("SQL failed: %s\n  %s", PQerrorMessage (conn), sql);
+      return NULL;
+    }
+}
+
+void
+ferry_test_sql (PGconn     *conn,
+                const char *format,
+                ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  PQclear (run (conn, text));
+}
+
+static char *
+value_of (PGconn     *conn,
+          const char *text)
+{
+  PGresult *result = run (conn, text);
+  char *value = NULL;
+
+  if (PQntuples (result) < 1 || PQnfields (result) < 1)
+    g_error ("no value from %s", text);
+  if (!PQgetisnull (result, 0, 0))
+    value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}
+
+char *
+ferry_test_value (PGconn     *conn,
+                  const char *format,
+                  ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return value_of (conn, text);
+}
+
+gint64
+ferry_test_int (PGconn     *conn,
+                const char *format,
+                ...)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  value = value_of (conn, text);
+  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+void
+ferry_test_sql_at (const char *conninfo,
+                   const char *format,
+                   ...)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (conninfo);
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  PQclear (run (conn, text));
+}
+
+gint64
+ferry_test_int_at (const char *conninfo,
+                   const char *format,
+                   ...)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (conninfo);
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  value = value_of (conn, text);
+  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+/* --- programs ------------------------------------------------------------ */
+
+char *
+ferry_test_pg_bindir (void)
+{
+  const char *env = g_getenv ("FERRY_PG_BINDIR");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_strdup ("/usr/lib/postgresql/15/bin");
+}
+
+char *
+ferry_test_cli_path (void)
+{
+  const char *root = g_getenv ("FERRY_BUILD_ROOT");
+  g_autofree char *path = NULL;
+
+  if (root == NULL || *root == '\0')
+    g_error ("FERRY_BUILD_ROOT is not set: run the tests with meson test");
+  path = g_build_filename (root, "src", "cli", "ferry-cli", NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("%s is not built", path);
+  return g_steal_pointer (&path);
+}
+
+/* pg_dump --schema-only SOURCE | psql TARGET */
+void
+ferry_test_copy_schema (const char *source,
+                        const char *target)
+{
+  g_autofree char *bindir = ferry_test_pg_bindir ();
+  g_autofree char *pg_dump = g_build_filename (bindir, "pg_dump", NULL);
+  g_autofree char *psql = g_build_filename (bindir, "psql", NULL);
+  g_autofree char *q_pg_dump = g_shell_quote (pg_dump);
+  g_autofree char *q_psql = g_shell_quote (psql);
+  g_autofree char *q_from = g_shell_quote (source);
+  g_autofree char *q_to = g_shell_quote (target);
+  g_autofree char *command =
+    g_strdup_printf ("set -o pipefail; %s --schema-only %s | %s -X -q -v ON_ERROR_STOP=1 %s",
+                     q_pg_dump, q_from, q_psql, q_to);
+  const char *argv[] = { "bash", "-c", command, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pg_dump | psql failed: %s", err);
+}
+
+/* --- data ---------------------------------------------------------------- */
+
+void
+ferry_test_add_bulk (const char *source,
+                     guint       megabytes)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (source);
+  /* About 100 bytes a row on disk. */
+  guint rows = megabytes * 10000;
+
+  ferry_test_sql (conn,
+    "CREATE SCHEMA ferry_bulk;"
+    "CREATE TABLE ferry_bulk.keyed (id bigint PRIMARY KEY, n integer NOT NULL,"
+    "  label text NOT NULL, at timestamptz NOT NULL, amount numeric(12,2));"
+    "CREATE INDEX keyed_n_idx ON ferry_bulk.keyed (n);"
+    "CREATE TABLE ferry_bulk.heap (n integer, label text, payload bytea);"
+    "INSERT INTO ferry_bulk.keyed"
+    "  SELECT i, (i * 7919) %% 100003, md5(i::text) || ' row ' || i,"
+    "         timestamptz '2024-01-01 00:00:00+00' + i * interval '1 minute',"
+    "         CASE WHEN i %% 11 = 0 THEN NULL ELSE (i %% 100000) / 100.0 END"
+    "  FROM generate_series(1, %u) AS i;"
+    /* a few duplicates: a table without a key may hold them */
+    "INSERT INTO ferry_bulk.heap"
+    "  SELECT i %% (%u - 50), repeat(chr(65 + i %% 26), 20) || E'\\t\\\\N\\n' || i,"
+    "         decode(md5(i::text), 'hex')"
+    "  FROM generate_series(1, %u) AS i;"
+    "ANALYZE ferry_bulk.keyed; ANALYZE ferry_bulk.heap;",
+    rows, rows, rows);
+}
+
+char *
+ferry_test_new_database (FerryTestCluster *cluster,
+                         const char       *name,
+                         const char       *template_name)
+{
+  g_autofree char *admin = ferry_test_cluster_conninfo (cluster, "postgres");
+
+  ferry_test_sql_at (admin, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", name);
+  if (template_name != NULL)
+    ferry_test_sql_at (admin, "CREATE DATABASE \"%s\" TEMPLATE \"%s\"", name, template_name);
+  else
+    ferry_test_sql_at (admin, "CREATE DATABASE \"%s\" TEMPLATE template0", name);
+  return ferry_test_cluster_conninfo (cluster, name);
+}
+
+/* --- configuration ------------------------------------------------------- */
+
+FerryConfig *
+ferry_test_config_new (const char *source,
+                       const char *target)
+{
+  FerryConfig *config = ferry_config_new ();
+
+  ferry_config_set_source (config, source);
+  ferry_config_set_target (config, target);
+  ferry_config_set_max_parallel (config, 2);
+  ferry_config_set_connection_pool_size (config, 4);
+  ferry_config_set_chunk_size (config, FERRY_CONFIG_MIN_CHUNK_SIZE);
+  ferry_config_set_connect_timeout (config, 5);
+  ferry_config_set_interval_seconds (config, 1);
+  ferry_config_set_retry_attempts (config, 4);
+  ferry_config_set_notifications_enabled (config, FALSE);
+  return config;
+}
+
+char *
+ferry_test_config_write (FerryConfig *config,
+                         const char  *dir,
+                         const char  *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  ferry_config_save (config, path, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* --- the independent check ----------------------------------------------- */
+
+#define USER_TABLES \
+  " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace" \
+  " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry', 'pg_toast')" \
+  " AND n.nspname NOT LIKE 'pg\\_%'" \
+  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass" \
+  "                 AND d.objid = c.oid AND d.deptype = 'e')"
+
+char *
+ferry_test_table_digest (PGconn     *conn,
+                         const char *quoted_table)
+{
+  /* The rows as text, sorted, hashed: equal multisets of rows give equal
+   * digests; a duplicate or a missing row changes the count. */
+  return ferry_test_value (conn,
+                           "SELECT count(*) || ' ' || coalesce(md5(string_agg(r, E'\\n' ORDER BY r COLLATE \"C\")), '-')"
+                           " FROM (SELECT t::text AS r FROM ONLY %s t) s",
+                           quoted_table);
+}
+
+/* key → value of a two-column result */
+static GHashTable *
+map_of (PGconn     *conn,
+        const char *sql)
+{
+  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  PGresult *result = run (conn, sql);
+
+  for (int i = 0; i < PQntuples (result); i++)
+    g_hash_table_insert (map, g_strdup (PQgetvalue (result, i, 0)),
+                         g_strdup (PQgetisnull (result, i, 1) ? "(null)" : PQgetvalue (result, i, 1)));
+  PQclear (result);
+  return map;
+}
+
+static gboolean
+in_list (const char * const *list,
+         const char         *name)
+{
+  return list != NULL && g_strv_contains (list, name);
+}
+
+static void
+compare_maps (GPtrArray          *problems,
+              const char         *what,
+              GHashTable         *source,
+              GHashTable         *target,
+              const char * const *ignore,
+              gboolean            extra_is_problem)
+{
+  GHashTableIter iter;
+  const char *key;
+  const char *value;
+  g_autoptr(GList) keys = g_hash_table_get_keys (source);
+
+  keys = g_list_sort (keys, (GCompareFunc)g_strcmp0);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      const char *other;
+
+      key = l->data;
+      value = g_hash_table_lookup (source, key);
+      other = g_hash_table_lookup (target, key);
+      if (in_list (ignore, key))
+        continue;
+      if (other == NULL)
+        g_ptr_array_add (problems, g_strdup_printf ("%s %s: missing on the target (source: %s)",
+                                                    what, key, value));
+      else if (!g_str_equal (value, other))
+        g_ptr_array_add (problems, g_strdup_printf ("%s %s: source “%s”, target “%s”",
+                                                    what, key, value, other));
+    }
+
+  if (!extra_is_problem)
+    return;
+
+  g_hash_table_iter_init (&iter, target);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&key, (gpointer *)&value))
+    if (!g_hash_table_contains (source, key) && !in_list (ignore, key))
+      g_ptr_array_add (problems, g_strdup_printf ("%s %s: only on the target (%s)", what, key, value));
+}
+
+GPtrArray *
+ferry_test_compare (const char             *source,
+                    const char             *target,
+                    const FerryTestCompare *options)
+{
+  static const FerryTestCompare defaults = { 0 };
+  g_autoptr(PGconn) src = ferry_test_connect (source);
+  g_autoptr(PGconn) dst = ferry_test_connect (target);
+  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
+  PGresult *tables;
+
+  if (options == NULL)
+    options = &defaults;
+
+  /* Rows, table by table. */
+  tables = run (src, "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), n.nspname || '.' || c.relname"
+                     USER_TABLES " AND c.relkind = 'r' ORDER BY 1");
+  for (int i = 0; i < PQntuples (tables); i++)
+    {
+      const char *quoted = PQgetvalue (tables, i, 0);
+      const char *plain = PQgetvalue (tables, i, 1);
+      g_autofree char *exists = NULL;
+      g_autofree char *a = NULL;
+      g_autofree char *b = NULL;
+      g_autofree char *literal = NULL;
+
+      if (in_list (options->skip_data, plain))
+        continue;
+
+      {
+        char *l = PQescapeLiteral (dst, quoted, strlen (quoted));
+        literal = g_strdup (l);
+        PQfreemem (l);
+      }
+      exists = ferry_test_value (dst, "SELECT pg_catalog.to_regclass(%s) IS NOT NULL", literal);
+      if (g_strcmp0 (exists, "t") != 0)
+        {
+          g_ptr_array_add (problems, g_strdup_printf ("table %s: missing on the target", plain));
+          continue;
+        }
+
+      a = ferry_test_table_digest (src, quoted);
+      b = ferry_test_table_digest (dst, quoted);
+      if (!g_str_equal (a, b))
+        g_ptr_array_add (problems, g_strdup_printf ("table %s: source %s, target %s (rows, md5)",
+                                                    plain, a, b));
+    }
+  PQclear (tables);
+
+  /* Constraints by name: definition, and validated or not. */
+  {
+    const char *sql =
+      "SELECT n.nspname || '.' || c.relname || ' ' || con.conname,"
+      "       con.contype::text || ' ' || pg_catalog.pg_get_constraintdef(con.oid)"
+      "       || CASE WHEN con.convalidated THEN '' ELSE ' [NOT VALID]' END"
+      "       || CASE WHEN con.condeferrable THEN ' [deferrable]' ELSE '' END"
+      " FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
+      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry')"
+      " AND n.nspname NOT LIKE 'pg\\_%'"
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass"
+      "                 AND d.objid = c.oid AND d.deptype = 'e')";
+    g_autoptr(GHashTable) a = map_of (src, sql);
+    g_autoptr(GHashTable) b = map_of (dst, sql);
+
+    compare_maps (problems, "constraint", a, b, options->ignore_objects, TRUE);
+  }
+
+  /* Indexes by name: definition, valid and ready. */
+  {
+    const char *sql =
+      "SELECT n.nspname || '.' || i.relname,"
+      "       pg_catalog.pg_get_indexdef(x.indexrelid)"
+      "       || CASE WHEN x.indisvalid AND x.indisready THEN '' ELSE ' [INVALID]' END"
+      " FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+      " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
+      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry', 'pg_toast')"
+      " AND n.nspname NOT LIKE 'pg\\_%'"
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass"
+      "                 AND d.objid = c.oid AND d.deptype = 'e')";
+    g_autoptr(GHashTable) a = map_of (src, sql);
+    g_autoptr(GHashTable) b = map_of (dst, sql);
+
+    compare_maps (problems, "index", a, b, options->ignore_objects, TRUE);
+  }
+
+  /* User triggers and whether they fire. */
+  {
+    const char *sql =
+      "SELECT n.nspname || '.' || c.relname || ' ' || t.tgname, t.tgenabled::text"
+      " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE NOT t.tgisinternal AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry')";
+    g_autoptr(GHashTable) a = map_of (src, sql);
+    g_autoptr(GHashTable) b = map_of (dst, sql);
+
+    compare_maps (problems, "trigger", a, b, options->ignore_objects, TRUE);
+  }
+
+  /* Sequences at the source's value. */
+  if (!options->skip_sequences)
+    {
+      const char *sql =
+        "SELECT schemaname || '.' || sequencename, coalesce(last_value::text, 'not called')"
+        " FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('ferry')";
+      g_autoptr(GHashTable) a = map_of (src, sql);
+      g_autoptr(GHashTable) b = map_of (dst, sql);
+
+      compare_maps (problems, "sequence", a, b, options->ignore_objects, FALSE);
+    }
+
+  return problems;
+}
+
+void
+ferry_test_assert_same_impl (const char             *source,
+                             const char             *target,
+                             const FerryTestCompare *options,
+                             const char             *where)
+{
+  g_autoptr(GPtrArray) problems = ferry_test_compare (source, target, options);
+  g_autoptr(GString) text = NULL;
+
+  if (problems->len == 0)
+    return;
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < problems->len && i < 60; i++)
+    g_string_append_printf (text, "\n  %s", (char *)g_ptr_array_index (problems, i));
+  if (problems->len > 60)
+    g_string_append_printf (text, "\n  … and %u more", problems->len - 60);
+  g_error ("%s: the target differs from the source in %u ways:%s", where, problems->len, text->str);
+}
+
+/* --- the coordinator ----------------------------------------------------- */
+
+FerryCoordinator *
+ferry_test_coordinator_new_ready (FerryConfig *config)
+{
+  g_autoptr(FerryCoordinator) coordinator = ferry_coordinator_new (config);
+  g_autoptr(GError) error = NULL;
+
+  ferry_coordinator_initialize (coordinator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_coordinator_get_state (coordinator), ==, FERRY_STATE_READY);
+  return g_steal_pointer (&coordinator);
+}
+
+char *
+ferry_test_status_text (FerryCoordinator *coordinator)
+{
+  g_autoptr(JsonNode) status = ferry_coordinator_status (coordinator);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, status);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  FerryCoordinator *coordinator = user_data;
+  g_autofree char *status = ferry_test_status_text (coordinator);
+
+  g_error ("the migration did not come to rest in time; its status:\n%s", status);
+  return G_SOURCE_REMOVE;
+}
+
+FerryState
+ferry_test_run_until_idle (FerryCoordinator *coordinator,
+                           guint             timeout_seconds)
+{
+  guint deadline = g_timeout_add_seconds (timeout_seconds, deadline_passed, coordinator);
+  FerryState state = ferry_coordinator_run_until_idle (coordinator);
+
+  g_source_remove (deadline);
+  return state;
+}
+
+void
+ferry_test_wait_for (gboolean  (*predicate) (gpointer),
+                     gpointer    data,
+                     guint       timeout_seconds,
+                     const char *what)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for %s", what);
+      /* Let the coordinator's main context run while we wait. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+    }
+}
+
+/* --- the journal --------------------------------------------------------- */
+
+gint64
+ferry_test_journal_chunks_done (PGconn *target)
+{
+  return ferry_test_int (target,
+                         "SELECT count(*) FROM ferry.chunk WHERE finished_at IS NOT NULL"
+                         " AND migration_id = (SELECT max(migration_id) FROM ferry.migration)");
+}
+
+gint64
+ferry_test_journal_chunks_total (PGconn *target)
+{
+  return ferry_test_int (target,
+                         "SELECT count(*) FROM ferry.chunk WHERE skipped_at IS NULL"
+                         " AND migration_id = (SELECT max(migration_id) FROM ferry.migration)");
+}
+
+/*
+ * Exactly once, seen from outside: for every heap, the rows on the target
+ * are exactly the rows of the chunks the journal records as done. Holds
+ * whenever no chunk is in flight, e.g. right after the process was killed.
+ */
+void
+ferry_test_assert_journal_consistent (const char *target)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  PGresult *heaps = run (conn,
+    "SELECT pg_catalog.format('%I.%I', heap_schema, heap_name),"
+    "       coalesce(sum(rows) FILTER (WHERE finished_at IS NOT NULL), 0)"
+    " FROM ferry.chunk WHERE migration_id = (SELECT max(migration_id) FROM ferry.migration)"
+    " GROUP BY 1 ORDER BY 1");
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  for (int i = 0; i < PQntuples (heaps); i++)
+    {
+      const char *heap = PQgetvalue (heaps, i, 0);
+      gint64 journal = g_ascii_strtoll (PQgetvalue (heaps, i, 1), NULL, 10);
+      gint64 rows = ferry_test_int (conn, "SELECT count(*) FROM ONLY %s", heap);
+
+      if (rows != journal)
+        g_string_append_printf (problems, "\n  %s: %" G_GINT64_FORMAT " rows on the target, %"
+                                G_GINT64_FORMAT " in the journal's finished chunks",
+                                heap, rows, journal);
+    }
+  PQclear (heaps);
+
+  if (problems->len > 0)
+    g_error ("the target and its journal disagree:%s", problems->str);
+}
