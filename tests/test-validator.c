@@ -398,12 +398,13 @@ test_binary_format (void)
   ferry_config_set_copy_format (config, FERRY_COPY_FORMAT_BINARY);
   validator = validate (config);
 
-  assert_status (validator, "binary-copy-types", FERRY_CHECK_STATUS_FAIL);
+  /* The engine copies these tables in text format: a pass that names them. */
+  assert_status (validator, "binary-copy-types", FERRY_CHECK_STATUS_PASS);
   assert_item (validator, "binary-copy-types", "crm.customers.credit_limit (core.money_amount)");
   assert_item (validator, "binary-copy-types", "support.tickets.labels (support.ticket_label[])");
   g_assert_false (has_item (validator, "binary-copy-types", "hr.employees.skills"));
   assert_fix (validator, "binary-copy-types", NULL);
-  g_assert_false (ferry_validator_is_ready (validator));
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "binary-copy-types")), "text format"));
 }
 
 /* Connectivity */
