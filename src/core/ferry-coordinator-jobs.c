@@ -83,8 +83,11 @@ slot_ensure (FerryCoordinator  *self,
       slot->broken = FALSE;
     }
 
+  /* row_security off: a role that row-level security would filter gets
+   * an error instead of silently fewer rows (as pg_dump does). */
   if (need_source && !ferry_connection_is_open (slot->source) &&
-      !slot_open_one (self, slot->source, error))
+      (!slot_open_one (self, slot->source, error) ||
+       !ferry_connection_exec (slot->source, "SET row_security = off", error)))
     return FALSE;
 
   if (!ferry_connection_is_open (slot->target) && !slot_open_one (self, slot->target, error))
@@ -1073,7 +1076,8 @@ set_sequences (FerryCoordinator  *self,
     {
       FerrySequence *seq = g_ptr_array_index (sequences, i);
 
-      if (seq->owner_table != NULL ? ferry_table_get_included (seq->owner_table)
+      if (seq->owner_table != NULL ? (ferry_table_get_included (seq->owner_table) &&
+                                      ferry_table_get_extension (seq->owner_table) == NULL)
                                    : g_hash_table_contains (schemas, seq->schema))
         g_ptr_array_add (wanted, seq);
     }
