@@ -620,6 +620,26 @@ initialize_thread (FerryCoordinator *self,
       return;
     }
 
+  /* The control thread's own connections: the validator's are used by
+   * its readiness checks on another thread, and a libpq connection
+   * serves one thread at a time. */
+  {
+    guint connect_timeout = ferry_config_get_connect_timeout (self->config);
+    guint query_timeout = ferry_config_get_query_timeout (self->config);
+    g_autoptr(FerryConnection) source = ferry_connection_new (ferry_config_get_source (self->config), _("source"));
+    g_autoptr(FerryConnection) control_target = ferry_connection_new (ferry_config_get_target (self->config), _("target"));
+
+    if (!ferry_connection_open (control_target, connect_timeout, query_timeout, self->cancellable, &error) ||
+        !ferry_connection_open (source, connect_timeout, query_timeout, self->cancellable, &error))
+      {
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+    g_set_object (&self->control_source, source);
+    g_set_object (&self->control_target, control_target);
+    target = control_target;
+  }
+
   /* The source's identity, for finding an unfinished migration of the
    * same source to resume: the database, where the server listens and
    * when it started would not do (a restart changes it), so use the
@@ -627,7 +647,7 @@ initialize_thread (FerryCoordinator *self,
    * name with the server address. */
   {
     g_autofree char *id = ferry_connection_query_value (
-      ferry_validator_get_source (validator),
+      self->control_source,
       "SELECT coalesce((SELECT system_identifier::text FROM pg_catalog.pg_control_system()"
       "                 WHERE pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')),"
       "                coalesce(pg_catalog.inet_server_addr()::text, 'local') || ':' ||"
@@ -679,11 +699,6 @@ initialize_done (GObject      *object,
       g_task_return_error (outer, g_steal_pointer (&error));
       return;
     }
-
-  g_clear_object (&self->control_source);
-  g_clear_object (&self->control_target);
-  self->control_source = g_object_ref (ferry_validator_get_source (self->validator));
-  self->control_target = g_object_ref (ferry_validator_get_target (self->validator));
 
   {
     FerryPlan *plan = ferry_validator_get_plan (self->validator);
@@ -1733,6 +1748,8 @@ ferry_coordinator_start (FerryCoordinator  *self,
   ferry_monitor_start (self->monitor);
 
   /* The start's own events go to the journal with the new migration. */
+  if (self->early_events == NULL)
+    self->early_events = g_ptr_array_new_with_free_func ((GDestroyNotify)event_data_free);
   ferry_coordinator_control_async (self, ferry_job_prepare, g_steal_pointer (&self->early_events),
                                    (GDestroyNotify)g_ptr_array_unref, prepare_done, NULL);
   return TRUE;
