@@ -12,8 +12,15 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -447,18 +454,37 @@ find_pg_tool (const char  *name,
   return NULL;
 }
 
+/* A tool never outlives Ferry: killed with it, a pg_restore left
+ * running would go on changing the target behind the resumed run. */
+static void
+tool_child_setup (gpointer user_data)
+{
+#ifdef __linux__
+  pid_t parent = GPOINTER_TO_INT (user_data);
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127);
+#endif
+}
+
 static gboolean
-run_tool (GPtrArray  *argv,
-          const char *conninfo,
-          const char *what,
-          GError    **error)
+run_tool (GPtrArray   *argv,
+          const char  *conninfo,
+          const char  *what,
+          char       **stdout_text,
+          GError     **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *err_text = NULL;
-  char *password = ferry_conninfo_lookup_password (conninfo);
+  g_autofree char *out_text = NULL;
+  char *password = conninfo ? ferry_conninfo_lookup_password (conninfo) : NULL;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = g_subprocess_launcher_new ((stdout_text ? G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                     : G_SUBPROCESS_FLAGS_STDOUT_SILENCE) |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, tool_child_setup, GINT_TO_POINTER (getpid ()), NULL);
   /* A password typed into the app reaches the tool through its
    * environment, never its command line. */
   if (password != NULL)
@@ -473,7 +499,7 @@ run_tool (GPtrArray  *argv,
   if (process == NULL)
     return FALSE;
 
-  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err_text, error))
+  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, stdout_text ? &out_text : NULL, &err_text, error))
     return FALSE;
 
   if (!g_subprocess_get_successful (process))
@@ -482,6 +508,8 @@ run_tool (GPtrArray  *argv,
                    err_text && *err_text ? g_strchomp (err_text) : _("failed"));
       return FALSE;
     }
+  if (stdout_text != NULL)
+    *stdout_text = g_steal_pointer (&out_text);
   return TRUE;
 }
 
@@ -489,7 +517,18 @@ static char *
 dump_path (FerryCoordinator *self)
 {
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "ferry", NULL);
-  g_autofree char *name = g_strdup_printf ("schema-%" G_GINT64_FORMAT ".dump", self->migration_id);
+  g_autofree char *identity = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *name = NULL;
+
+  /* Migration ids are per journal: two targets both have a migration 1.
+   * The name says which source, target and migration the dump is for,
+   * so that a dump left by one is never restored into another. */
+  identity = g_strdup_printf ("%s\n%s\n%" G_GINT64_FORMAT, self->source_id ? self->source_id : "",
+                              ferry_connection_get_display_name (self->control_target), self->migration_id);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
+  digest[16] = '\0';
+  name = g_strdup_printf ("schema-%" G_GINT64_FORMAT "-%s.dump", self->migration_id, digest);
 
   g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, name, NULL);
@@ -500,6 +539,7 @@ ensure_schema_dump (FerryCoordinator  *self,
                     GError           **error)
 {
   g_autofree char *path = dump_path (self);
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
   g_autofree char *pg_dump = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
@@ -516,7 +556,7 @@ ensure_schema_dump (FerryCoordinator  *self,
   g_ptr_array_add (argv, g_steal_pointer (&pg_dump));
   g_ptr_array_add (argv, g_strdup ("--schema-only"));
   g_ptr_array_add (argv, g_strdup ("--format=custom"));
-  g_ptr_array_add (argv, g_strdup_printf ("--file=%s", path));
+  g_ptr_array_add (argv, g_strdup_printf ("--file=%s", partial));
   g_ptr_array_add (argv, g_strdup_printf ("--exclude-schema=%s", ferry_config_get_journal_schema (self->config)));
 
   /* Filters: name every included table (and its partitions). */
@@ -534,14 +574,148 @@ ensure_schema_dump (FerryCoordinator  *self,
 
   g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_source (self->config)));
 
-  if (!run_tool (argv, ferry_config_get_source (self->config), _("pg_dump of the source schema"), error))
+  /* Written aside and renamed when complete: a dump cut short by a crash
+   * is never taken for the whole schema. */
+  if (!run_tool (argv, ferry_config_get_source (self->config), _("pg_dump of the source schema"), NULL, error))
     {
-      g_unlink (path);
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (g_rename (partial, path) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_IO, _("Could not rename %s: %s"),
+                   partial, g_strerror (saved_errno));
+      g_unlink (partial);
       return FALSE;
     }
   return TRUE;
 }
 
+/* The TOC entries of @section whose object is not on the target yet,
+ * as a pg_restore --use-list file. Each entry names its object by the
+ * source's catalog and oid: the source says what it is
+ * (pg_identify_object_as_address), the target whether it has it
+ * (pg_get_object_address). Entries without an object (ALTER INDEX …
+ * ATTACH PARTITION, ENABLE ROW LEVEL SECURITY, comments) are kept: they
+ * can be run again. */
+static char *
+missing_entries_list (FerryCoordinator  *self,
+                      const char        *pg_restore,
+                      const char        *dump,
+                      const char        *section,
+                      guint             *n_kept,
+                      guint             *n_skipped,
+                      GError           **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *toc = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) classes = g_string_new ("{");
+  g_autoptr(GString) objects = g_string_new ("{");
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(PGresult) addresses = NULL;
+  g_autofree char *list_path = NULL;
+  guint n = 0;
+
+  g_ptr_array_add (argv, g_strdup (pg_restore));
+  g_ptr_array_add (argv, g_strdup ("--list"));
+  g_ptr_array_add (argv, g_strdup_printf ("--section=%s", section));
+  g_ptr_array_add (argv, g_strdup (dump));
+  if (!run_tool (argv, NULL, _("Listing the schema dump"), &toc, error))
+    return NULL;
+
+  lines = g_strsplit (toc, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 id, classid, objid;
+
+      if (sscanf (lines[i], "%" G_GUINT64_FORMAT "; %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                  &id, &classid, &objid) == 3 && classid != 0 && objid != 0)
+        {
+          g_string_append_printf (classes, "%s%" G_GUINT64_FORMAT, n ? "," : "", classid);
+          g_string_append_printf (objects, "%s%" G_GUINT64_FORMAT, n ? "," : "", objid);
+          n++;
+        }
+    }
+  g_string_append_c (classes, '}');
+  g_string_append_c (objects, '}');
+
+  if (n > 0)
+    {
+      const char *params[] = { classes->str, objects->str };
+
+      addresses = ferry_connection_query_params (self->control_source,
+        "SELECT u.c || ' ' || u.o, a.type, a.object_names, a.object_args"
+        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.oid[]), pg_catalog.unnest($2::pg_catalog.oid[])) AS u(c, o),"
+        " LATERAL pg_catalog.pg_identify_object_as_address(u.c, u.o, 0) AS a"
+        " WHERE a.type IS NOT NULL",
+        2, params, error);
+      if (addresses == NULL)
+        return NULL;
+
+      if (!ferry_connection_exec (self->control_target, "BEGIN", error))
+        return NULL;
+      for (int r = 0; r < PQntuples (addresses); r++)
+        {
+          const char *p[] = { PQgetvalue (addresses, r, 1), PQgetvalue (addresses, r, 2),
+                              PQgetvalue (addresses, r, 3) };
+          g_autoptr(PGresult) found = NULL;
+
+          if (!ferry_connection_exec (self->control_target, "SAVEPOINT probe", error))
+            goto fail;
+          found = ferry_connection_query_params (self->control_target,
+                                                 "SELECT pg_catalog.pg_get_object_address($1, $2::text[], $3::text[])",
+                                                 3, p, NULL);
+          if (found != NULL)
+            g_hash_table_add (present, g_strdup (PQgetvalue (addresses, r, 0)));
+          if (!ferry_connection_exec (self->control_target,
+                                      found ? "RELEASE SAVEPOINT probe" : "ROLLBACK TO SAVEPOINT probe", error))
+            goto fail;
+        }
+      if (!ferry_connection_exec (self->control_target, "COMMIT", error))
+        goto fail;
+    }
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 id, classid, objid;
+      g_autofree char *key = NULL;
+
+      if (sscanf (lines[i], "%" G_GUINT64_FORMAT "; %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                  &id, &classid, &objid) != 3)
+        continue;
+      key = g_strdup_printf ("%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, classid, objid);
+      if (g_hash_table_contains (present, key))
+        {
+          (*n_skipped)++;
+          g_string_append_c (list, ';');
+        }
+      else
+        (*n_kept)++;
+      g_string_append (list, lines[i]);
+      g_string_append_c (list, '\n');
+    }
+
+  list_path = g_strdup_printf ("%s.%s.list", dump, section);
+  if (!g_file_set_contents (list_path, list->str, list->len, error))
+    return NULL;
+  return g_steal_pointer (&list_path);
+
+fail:
+  rollback_quietly (self->control_target);
+  return NULL;
+}
+
+/**
+ * restore_section:
+ *
+ * pg_restore of one section of the schema dump into the target. When an
+ * earlier run started the section and did not record its end (it was
+ * killed: pre-data is one transaction, but post-data runs in parallel
+ * jobs and may be half there), only what the target lacks is restored.
+ */
 static gboolean
 restore_section (FerryCoordinator  *self,
                  const char        *section,
@@ -549,8 +723,11 @@ restore_section (FerryCoordinator  *self,
 {
   g_autofree char *path = dump_path (self);
   g_autofree char *pg_restore = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *started = g_strdup_printf ("schema-%s-started", section);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+  gboolean again;
 
   if (!ensure_schema_dump (self, error))
     return FALSE;
@@ -559,9 +736,29 @@ restore_section (FerryCoordinator  *self,
   if (pg_restore == NULL)
     return FALSE;
 
+  again = ferry_journal_has_event (self->journal, self->migration_id, started, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  if (again)
+    {
+      guint kept = 0, skipped = 0;
+      g_autofree char *detail = NULL;
+
+      list = missing_entries_list (self, pg_restore, path, section, &kept, &skipped, error);
+      if (list == NULL)
+        return FALSE;
+      detail = g_strdup_printf (_("%s again: %u objects already on the target, %u to restore"),
+                                section, skipped, kept);
+      ferry_journal_add_event (self->journal, self->migration_id, "schema-resume", detail, NULL);
+    }
+  else if (!ferry_journal_add_event (self->journal, self->migration_id, started, NULL, error))
+    return FALSE;
+
   g_ptr_array_add (argv, g_steal_pointer (&pg_restore));
   g_ptr_array_add (argv, g_strdup_printf ("--section=%s", section));
   g_ptr_array_add (argv, g_strdup ("--exit-on-error"));
+  if (list != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--use-list=%s", list));
   if (g_str_equal (section, "pre-data"))
     g_ptr_array_add (argv, g_strdup ("--single-transaction"));
   else
@@ -569,7 +766,11 @@ restore_section (FerryCoordinator  *self,
   g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_target (self->config)));
   g_ptr_array_add (argv, g_strdup (path));
 
-  return run_tool (argv, ferry_config_get_target (self->config), section, error);
+  if (!run_tool (argv, ferry_config_get_target (self->config), section, NULL, error))
+    return FALSE;
+  if (list != NULL)
+    g_unlink (list);
+  return TRUE;
 }
 
 /* Dropping constraints and indexes for the load */
