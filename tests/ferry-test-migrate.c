@@ -612,7 +612,14 @@ ferry_test_assert_journal_consistent (const char *target)
     {
       const char *heap = PQgetvalue (heaps, i, 0);
       gint64 journal = g_ascii_strtoll (PQgetvalue (heaps, i, 1), NULL, 10);
-      gint64 rows = ferry_test_int (conn, "SELECT count(*) FROM ONLY %s", heap);
+      g_autofree char *literal = PQescapeLiteral (conn, heap, strlen (heap));
+      g_autofree char *exists = ferry_test_value (conn, "SELECT pg_catalog.to_regclass(%s) IS NOT NULL", literal);
+      gint64 rows;
+
+      /* schema: copy, stopped before the tables were created */
+      if (g_str_equal (exists, "f") && journal == 0)
+        continue;
+      rows = ferry_test_int (conn, "SELECT count(*) FROM ONLY %s", heap);
 
       if (rows != journal)
         g_string_append_printf (problems, "\n  %s: %" G_GINT64_FORMAT " rows on the target, %"
