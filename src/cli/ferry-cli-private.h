@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ferry-config.h"
+#include "ferry-report.h"
 #include "ferry-validator.h"
 
 G_BEGIN_DECLS
@@ -65,5 +66,14 @@ int           ferry_cli_stop            (int                argc,
                                          char             **argv);
 int           ferry_cli_resolve         (int                argc,
                                          char             **argv);
+int           ferry_cli_report          (int                argc,
+                                         char             **argv);
+gboolean      ferry_cli_write_report    (FerryConfig       *config,
+                                         FerryReport       *report,
+                                         FerryReportKind    kind,
+                                         FerryReportFormat  format,
+                                         const char        *output,
+                                         char             **path_out,
+                                         GError           **error);
 
 G_END_DECLS

@@ -43,6 +43,7 @@ main (int    argc,
     { "resume",  ferry_cli_resume,  N_("Resume a paused migration") },
     { "stop",    ferry_cli_stop,    N_("Stop the running migration (resumable)") },
     { "resolve", ferry_cli_resolve, N_("Resolve a failed table: retry, skip, truncate-retry or abort") },
+    { "report",  ferry_cli_report,  N_("Write a readiness, progress, performance or completion report") },
     { NULL }
   };
 

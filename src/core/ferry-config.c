@@ -97,6 +97,9 @@ struct _FerryConfig
 
   /* journal: */
   char       *journal_schema;
+
+  /* reports: */
+  char       *reports_directory;
 };
 
 G_DEFINE_FINAL_TYPE (FerryConfig, ferry_config, G_TYPE_OBJECT)
@@ -128,6 +131,7 @@ enum {
   PROP_QUERY_TIMEOUT,
   PROP_CONNECT_TIMEOUT,
   PROP_JOURNAL_SCHEMA,
+  PROP_REPORTS_DIRECTORY,
   PROP_FILENAME,
   N_PROPS
 };
@@ -150,6 +154,7 @@ typedef enum {
   KIND_IDENTIFIER,
   KIND_PATTERNS,
   KIND_URLS,
+  KIND_PATH,
 } SettingKind;
 
 typedef struct {
@@ -245,6 +250,11 @@ static const Setting settings[] = {
        "migrations, their chunks, the constraints and indexes to restore "
        "and the audit trail. Lower-case letters, digits and underscores, at "
        "most 63 bytes.") },
+
+  { "reports", "directory", PROP_REPORTS_DIRECTORY, KIND_PATH,
+    N_("Where the completion report of every run is written, as HTML, and where "
+       "\"ferry-cli report\" puts a report when no --output is given: an absolute "
+       "path, or one that starts with ~/ for the home directory.") },
 };
 
 typedef struct {
@@ -259,6 +269,7 @@ static const Section sections[] = {
   { "notifications", N_("Who hears about state changes and escalations.") },
   { "database",      N_("Connections to both servers.") },
   { "journal",       N_("The durable record of the migration, kept in the target database.") },
+  { "reports",       N_("The reports written for the change record.") },
 };
 
 static const Setting *
@@ -754,6 +765,43 @@ ferry_config_check_conninfo (const char  *conninfo,
 }
 
 /**
+ * ferry_config_check_reports_directory:
+ *
+ * Empty (the default place), an absolute path, "~" or a path that
+ * starts with "~/"; no control characters; at most 4096 bytes.
+ */
+gboolean
+ferry_config_check_reports_directory (const char  *directory,
+                                      GError     **error)
+{
+  if (directory == NULL || *directory == '\0')
+    return TRUE;
+
+  if (!g_utf8_validate (directory, -1, NULL) || strlen (directory) > 4096)
+    {
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                           _("a directory is valid UTF-8 text of at most 4096 bytes"));
+      return FALSE;
+    }
+  for (const char *p = directory; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                             _("a directory may not contain control characters"));
+        return FALSE;
+      }
+  if (!g_path_is_absolute (directory) && !g_str_equal (directory, "~") &&
+      !g_str_has_prefix (directory, "~/"))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                   _("“%s” is not an absolute path: write it in full (/var/lib/ferry/reports) "
+                     "or from the home directory (~/ferry-reports)"), directory);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * ferry_config_check_journal_schema:
  * @schema: a schema name
  * @error: a FERRY_ERROR_CONFIG error
@@ -1037,6 +1085,7 @@ ferry_config_finalize (GObject *object)
   g_clear_pointer (&self->exclude_specs, g_ptr_array_unref);
   g_clear_pointer (&self->webhooks, g_strfreev);
   g_clear_pointer (&self->journal_schema, g_free);
+  g_clear_pointer (&self->reports_directory, g_free);
 
   G_OBJECT_CLASS (ferry_config_parent_class)->finalize (object);
 }
@@ -1125,6 +1174,9 @@ ferry_config_get_property (GObject    *object,
       break;
     case PROP_JOURNAL_SCHEMA:
       g_value_set_string (value, self->journal_schema);
+      break;
+    case PROP_REPORTS_DIRECTORY:
+      g_value_set_string (value, self->reports_directory);
       break;
     case PROP_FILENAME:
       g_value_set_string (value, self->filename);
@@ -1218,6 +1270,9 @@ ferry_config_set_property (GObject      *object,
       break;
     case PROP_JOURNAL_SCHEMA:
       ferry_config_set_journal_schema (self, g_value_get_string (value));
+      break;
+    case PROP_REPORTS_DIRECTORY:
+      ferry_config_set_reports_directory (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1313,6 +1368,9 @@ ferry_config_class_init (FerryConfigClass *klass)
     g_param_spec_string ("journal-schema", NULL, NULL,
                          FERRY_CONFIG_DEFAULT_JOURNAL_SCHEMA, flags);
 
+  properties[PROP_REPORTS_DIRECTORY] =
+    g_param_spec_string ("reports-directory", NULL, NULL, "", flags);
+
   properties[PROP_FILENAME] =
     g_param_spec_string ("filename", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1358,6 +1416,8 @@ ferry_config_init (FerryConfig *self)
   self->connect_timeout = FERRY_CONFIG_DEFAULT_CONNECT_TIMEOUT;
 
   self->journal_schema = g_strdup (FERRY_CONFIG_DEFAULT_JOURNAL_SCHEMA);
+
+  self->reports_directory = g_strdup ("");
 }
 
 /**
@@ -1952,6 +2012,60 @@ ferry_config_set_journal_schema (FerryConfig *self,
   g_return_if_fail (FERRY_IS_CONFIG (self));
   g_return_if_fail (ferry_config_check_journal_schema (schema, NULL));
   set_string (self, &self->journal_schema, schema, PROP_JOURNAL_SCHEMA);
+}
+
+/**
+ * ferry_config_get_reports_directory:
+ *
+ * Returns: the reports.directory setting as written: empty for the
+ *   default (see ferry_config_dup_reports_path())
+ */
+const char *
+ferry_config_get_reports_directory (FerryConfig *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), NULL);
+  return self->reports_directory;
+}
+
+/**
+ * ferry_config_set_reports_directory:
+ * @directory: (nullable): an absolute path, one that starts with ~/,
+ *   or empty (or %NULL) for the default; see
+ *   ferry_config_check_reports_directory()
+ */
+void
+ferry_config_set_reports_directory (FerryConfig *self,
+                                    const char  *directory)
+{
+  g_return_if_fail (FERRY_IS_CONFIG (self));
+  g_return_if_fail (directory == NULL || ferry_config_check_reports_directory (directory, NULL));
+  set_string (self, &self->reports_directory, directory ? directory : "", PROP_REPORTS_DIRECTORY);
+}
+
+/**
+ * ferry_config_dup_reports_path:
+ *
+ * Where reports go: reports.directory with ~ expanded, or by default
+ * $XDG_DATA_HOME/ferry/reports (g_get_user_data_dir()). The directory
+ * may not exist yet.
+ *
+ * Returns: (transfer full): an absolute path
+ */
+char *
+ferry_config_dup_reports_path (FerryConfig *self)
+{
+  const char *dir;
+
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), NULL);
+
+  dir = self->reports_directory;
+  if (dir == NULL || *dir == '\0')
+    return g_build_filename (g_get_user_data_dir (), "ferry", "reports", NULL);
+  if (g_str_equal (dir, "~"))
+    return g_strdup (g_get_home_dir ());
+  if (g_str_has_prefix (dir, "~/"))
+    return g_build_filename (g_get_home_dir (), dir + 2, NULL);
+  return g_strdup (dir);
 }
 
 /**
@@ -3145,6 +3259,22 @@ loader_load_setting (Loader        *self,
       }
       break;
 
+    case KIND_PATH:
+      {
+        g_autoptr(GError) error = NULL;
+        const char *text;
+
+        if (!loader_get_text (self, node, path, _("a directory"), &text))
+          return;
+        if (!ferry_config_check_reports_directory (text, &error))
+          {
+            loader_error (self, node, path, "%s", error->message);
+            return;
+          }
+        g_value_set_string (&value, text);
+      }
+      break;
+
     case KIND_PATTERNS:
       {
         GStrv patterns;
@@ -3541,6 +3671,10 @@ describe_range (const Setting *setting)
     case KIND_IDENTIFIER:
       return g_strdup_printf (_("Default %s."), G_PARAM_SPEC_STRING (pspec)->default_value);
 
+    case KIND_PATH:
+      return g_strdup (_("Empty: the default, $XDG_DATA_HOME/ferry/reports (usually "
+                         "~/.local/share/ferry/reports)."));
+
     case KIND_CONNINFO:
     case KIND_PATTERNS:
     case KIND_URLS:
@@ -3594,6 +3728,7 @@ append_setting (GString       *out,
 
     case KIND_CONNINFO:
     case KIND_IDENTIFIER:
+    case KIND_PATH:
       g_string_append_c (out, ' ');
       append_yaml_string (out, g_value_get_string (&value));
       g_string_append_c (out, '\n');

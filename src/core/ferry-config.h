@@ -140,12 +140,19 @@ gboolean      ferry_config_table_is_included   (FerryConfig  *self,
 const char   *ferry_config_get_journal_schema  (FerryConfig  *self);
 void          ferry_config_set_journal_schema  (FerryConfig  *self, const char *schema);
 
+/* reports: */
+const char   *ferry_config_get_reports_directory (FerryConfig *self);
+void          ferry_config_set_reports_directory (FerryConfig *self, const char *directory);
+char         *ferry_config_dup_reports_path    (FerryConfig  *self);
+
 /* The checks the loader applies to single values, for the GUI and the
  * CLI to validate input before calling a setter. The messages name
  * neither the key nor a position; they never echo a password. */
 gboolean      ferry_config_check_conninfo      (const char   *conninfo,
                                                 GError      **error);
 gboolean      ferry_config_check_journal_schema (const char  *schema,
+                                                GError      **error);
+gboolean      ferry_config_check_reports_directory (const char *directory,
                                                 GError      **error);
 gboolean      ferry_config_check_pattern       (const char   *pattern,
                                                 GError      **error);
