@@ -342,6 +342,35 @@ exit_for_state (FerryState state)
     }
 }
 
+/* The completion report, written at the end of every run (whatever its
+ * outcome) into the configured reports directory: the evidence for the
+ * change record. A report that cannot be written is a warning; it does
+ * not change the exit status. (See ferry-cli-report.c.) */
+static void
+write_completion_report (RunContext  *ctx,
+                         FerryConfig *config)
+{
+  g_autoptr(FerryReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (ferry_coordinator_get_migration_id (ctx->coordinator) <= 0)
+    return;
+
+  report = ferry_report_new_from_coordinator (ctx->coordinator);
+  if (!ferry_cli_write_report (config, report, FERRY_REPORT_KIND_COMPLETION, FERRY_REPORT_FORMAT_HTML,
+                               NULL, &path, &error))
+    {
+      g_printerr (_("Warning: the completion report could not be written: %s\n"), error->message);
+      return;
+    }
+
+  if (ctx->options->json)
+    emit_event_json ("report", "kind", "completion", "path", path);
+  else
+    g_print ("  %s %s\n", _("Completion report:"), path);
+}
+
 int
 ferry_cli_run (int    argc,
                char **argv)
@@ -467,6 +496,7 @@ ferry_cli_run (int    argc,
   g_source_remove (sigterm_id);
 
   print_summary (&ctx);
+  write_completion_report (&ctx, config);
   return exit_for_state (state);
 }
 
