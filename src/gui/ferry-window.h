@@ -1,4 +1,4 @@
-/* ferry-window.h
+/* ferry-window.h — one migration
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "ferry-application.h"
+#include "ferry-config.h"
+#include "ferry-coordinator.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +16,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryWindow, ferry_window, FERRY, WINDOW, AdwApplicationWindow)
 
-FerryWindow *ferry_window_new (FerryApplication *application);
+FerryWindow      *ferry_window_new             (FerryApplication *application,
+                                                FerryConfig      *config);
+gboolean          ferry_window_open_config     (FerryWindow      *self,
+                                                GFile            *file);
+void              ferry_window_set_autostart   (FerryWindow      *self,
+                                                gboolean          autostart);
+FerryConfig      *ferry_window_get_config      (FerryWindow      *self);
+FerryCoordinator *ferry_window_get_coordinator (FerryWindow      *self);
+void              ferry_window_show_page       (FerryWindow      *self,
+                                                const char       *name);
+const char       *ferry_window_get_page        (FerryWindow      *self);
+GtkWidget        *ferry_window_get_page_widget (FerryWindow      *self,
+                                                const char       *name);
 
 G_END_DECLS

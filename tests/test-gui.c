@@ -1,0 +1,482 @@
+/* test-gui.c — the app's real widgets against real clusters, under Xvfb
+ *
+ * A full migration of the sample database driven through the window:
+ * connections → readiness → plan → migration → report, with a
+ * screenshot of every page (FERRY_SCREENSHOT_DIR, default the build
+ * directory's tests/screenshots). Also: every readiness check has its
+ * row, the dashboard's column view follows table status changes, and
+ * the error dialog applies a resolution.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "ferry-application.h"
+#include "ferry-dashboard-page.h"
+#include "ferry-error-dialog.h"
+#include "ferry-readiness-page.h"
+#include "ferry-test-cluster.h"
+#include "ferry-window.h"
+
+typedef struct {
+  FerryTestCluster *cluster;
+  char             *source;
+  char             *target;
+} Fixture;
+
+static FerryTestCluster *shared_cluster;
+static guint db_counter;
+
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data,
+            guint      timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %u s", timeout_seconds);
+    }
+}
+
+static void
+spin_for (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static char *
+screenshot_dir (void)
+{
+  const char *dir = g_getenv ("FERRY_SCREENSHOT_DIR");
+  char *path;
+
+  if (dir != NULL)
+    path = g_strdup (dir);
+  else
+    path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                             "screenshots", NULL);
+  g_mkdir_with_parents (path, 0755);
+  return path;
+}
+
+/* Renders the window as it is on screen into a PNG. */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autofree char *dir = screenshot_dir ();
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int width, height;
+
+  spin_for (300);
+
+  /* A toplevel paints nothing as a paintable: take its content. */
+  if (ADW_IS_APPLICATION_WINDOW (widget))
+    widget = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
+  else if (ADW_IS_WINDOW (widget))
+    widget = adw_window_get_content (ADW_WINDOW (widget));
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+}
+
+static gboolean
+ensure_cluster (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ferry_test_skip_unless_postgres ())
+    return FALSE;
+  if (shared_cluster == NULL)
+    {
+      shared_cluster = ferry_test_cluster_start (&error);
+      g_assert_no_error (error);
+    }
+  return TRUE;
+}
+
+/* pg_dump --schema-only SOURCE | psql TARGET */
+static void
+copy_schema (const char *source_db,
+             const char *target_db)
+{
+  g_autofree char *source = ferry_test_cluster_conninfo (shared_cluster, source_db);
+  g_autofree char *target = ferry_test_cluster_conninfo (shared_cluster, target_db);
+  g_autofree char *qs = g_shell_quote (source);
+  g_autofree char *qt = g_shell_quote (target);
+  g_autofree char *command = g_strdup_printf ("/usr/lib/postgresql/15/bin/pg_dump --schema-only -d %s"
+                                              " | /usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -d %s",
+                                              qs, qt);
+  const char *argv[] = { "/bin/sh", "-c", command, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static char *
+make_database (gboolean with_sample)
+{
+  g_autoptr(GError) error = NULL;
+  char *name = g_strdup_printf ("gui_%u", ++db_counter);
+
+  g_assert_true (ferry_test_cluster_create_database (shared_cluster, name, &error));
+  g_assert_no_error (error);
+  if (with_sample)
+    {
+      g_assert_true (ferry_test_cluster_load_sample (shared_cluster, name, 1.0, &error));
+      g_assert_no_error (error);
+    }
+  return name;
+}
+
+static FerryConfig *
+make_config (const char *source_db,
+             const char *target_db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = ferry_test_cluster_conninfo (shared_cluster, source_db);
+  g_autofree char *target = ferry_test_cluster_conninfo (shared_cluster, target_db);
+  g_autofree char *yaml = g_strdup_printf ("source: \"%s\"\n"
+                                           "target: \"%s\"\n"
+                                           "migration: {max_parallel: 2, chunk_size: 1MB, schema: copy,"
+                                           " validation: counts}\n"
+                                           "monitoring: {interval_seconds: 1}\n"
+                                           "database: {connection_pool_size: 4}\n",
+                                           source, target);
+  FerryConfig *config = ferry_config_new_from_data (yaml, -1, "gui-test.yaml", &error);
+
+  g_assert_no_error (error);
+  return config;
+}
+
+typedef struct {
+  FerryWindow *window;
+} WindowData;
+
+static gboolean
+readiness_ready (gpointer data)
+{
+  FerryWindow *window = data;
+  FerryCoordinator *c = ferry_window_get_coordinator (window);
+  GtkWidget *page = ferry_window_get_page_widget (window, "readiness");
+
+  return c != NULL && ferry_coordinator_get_state (c) == FERRY_STATE_READY &&
+         ferry_readiness_page_get_validator (FERRY_READINESS_PAGE (page)) != NULL &&
+         g_list_model_get_n_items (ferry_validator_get_checks (ferry_coordinator_get_validator (c))) > 0 &&
+         gtk_widget_is_sensitive (GTK_WIDGET (window)) &&
+         gtk_widget_get_visible (page);
+}
+
+static gboolean
+is_resting (gpointer data)
+{
+  FerryCoordinator *c = ferry_window_get_coordinator (data);
+  FerryState state = ferry_coordinator_get_state (c);
+
+  return state == FERRY_STATE_COMPLETED || state == FERRY_STATE_ERROR || state == FERRY_STATE_STOPPED;
+}
+
+static void
+count_expanders (GtkWidget *widget,
+                 guint     *n)
+{
+  if (ADW_IS_EXPANDER_ROW (widget) && g_object_get_data (G_OBJECT (widget), "check") != NULL)
+    (*n)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    count_expanders (child, n);
+}
+
+static FerryWindow *
+open_window (FerryConfig *config)
+{
+  FerryWindow *window = ferry_window_new (NULL, config);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL);
+  spin_until (readiness_ready, window, 120);
+  return window;
+}
+
+/* The whole flow, with screenshots. */
+static void
+test_full_migration (void)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(FerryConfig) config = NULL;
+  FerryWindow *window;
+  FerryCoordinator *c;
+  FerryValidator *validator;
+  GtkWidget *readiness;
+  GtkColumnView *column_view;
+  GListModel *model;
+  guint n_rows = 0;
+
+  if (!ensure_cluster ())
+    return;
+  source = make_database (TRUE);
+  target = make_database (FALSE);
+  config = make_config (source, target);
+
+  window = open_window (config);
+  c = ferry_window_get_coordinator (window);
+  validator = ferry_coordinator_get_validator (c);
+
+  /* Connections page, as filled in from the configuration. */
+  ferry_window_show_page (window, "connections");
+  screenshot (GTK_WIDGET (window), "1-connections");
+
+  /* Readiness: a row for every check. */
+  ferry_window_show_page (window, "readiness");
+  readiness = ferry_window_get_page_widget (window, "readiness");
+  count_expanders (readiness, &n_rows);
+  g_assert_cmpuint (n_rows, ==, g_list_model_get_n_items (ferry_validator_get_checks (validator)));
+  g_assert_cmpuint (n_rows, >=, 20);
+  screenshot (GTK_WIDGET (window), "2-readiness");
+
+  ferry_window_show_page (window, "plan");
+  screenshot (GTK_WIDGET (window), "3-plan");
+
+  /* Start (the readiness may have warnings; failures are overridden by
+   * starting directly, as the confirmation dialog would). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_true (ferry_coordinator_start (c, &error));
+    g_assert_no_error (error);
+  }
+
+  spin_for (1500);
+  ferry_window_show_page (window, "migration");
+  screenshot (GTK_WIDGET (window), "4-migration-running");
+
+  spin_until (is_resting, window, 300);
+  g_assert_cmpint (ferry_coordinator_get_state (c), ==, FERRY_STATE_COMPLETED);
+
+  /* The column view lists every table, all completed now. */
+  column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
+  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (ferry_coordinator_get_tables (c))));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FerryTable) table = g_list_model_get_item (model, i);
+      g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_COMPLETED);
+    }
+
+  /* The failed filter shows nothing; the completed one everything. */
+  ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "failed");
+  spin_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "all");
+  spin_for (100);
+
+  ferry_window_show_page (window, "migration");
+  screenshot (GTK_WIDGET (window), "5-migration-done");
+
+  g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
+  ferry_window_show_page (window, "report");
+  screenshot (GTK_WIDGET (window), "6-report");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+/* The dashboard follows status changes as they happen. */
+static void
+on_status_seen (FerryTable *table,
+                GParamSpec *pspec,
+                guint      *changes)
+{
+  (*changes)++;
+}
+
+static void
+test_dashboard_follows_status (void)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryWindow *window;
+  FerryCoordinator *c;
+  GtkColumnView *column_view;
+  GListModel *model;
+  g_autoptr(FerryTable) first = NULL;
+  guint changes = 0;
+  guint running_seen = 0;
+
+  if (!ensure_cluster ())
+    return;
+  source = make_database (TRUE);
+  target = make_database (FALSE);
+  config = make_config (source, target);
+
+  window = open_window (config);
+  c = ferry_window_get_coordinator (window);
+  column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
+  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
+
+  first = g_list_model_get_item (model, 0);
+  g_signal_connect (first, "notify::status", G_CALLBACK (on_status_seen), &changes);
+
+  g_assert_true (ferry_coordinator_start (c, &error));
+  g_assert_no_error (error);
+
+  /* The "running" filter shows running tables while they run. */
+  ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "running");
+  while (!is_resting (window))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(FerryTable) table = g_list_model_get_item (model, i);
+          if (ferry_table_get_status (table) == FERRY_TABLE_STATUS_RUNNING)
+            running_seen++;
+        }
+    }
+
+  g_assert_cmpint (ferry_coordinator_get_state (c), ==, FERRY_STATE_COMPLETED);
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpint (ferry_table_get_status (first), ==, FERRY_TABLE_STATUS_COMPLETED);
+  g_assert_cmpuint (running_seen, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+/* A stricter constraint on the target: the table fails, the dialog
+ * comes up, and skipping it lets the migration complete. */
+static gboolean
+dialog_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (FERRY_IS_ERROR_DIALOG (w))
+        {
+          *(FerryErrorDialog **)data = FERRY_ERROR_DIALOG (w);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_error_dialog_resolution (void)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *skipped = NULL;
+  FerryErrorDialog *dialog = NULL;
+  FerryWindow *window;
+  FerryCoordinator *c;
+  FerryTable *table;
+
+  if (!ensure_cluster ())
+    return;
+  source = make_database (TRUE);
+  target = make_database (FALSE);
+  config = make_config (source, target);
+
+  /* The target gets the schema first (existing mode), with a CHECK the
+   * source's data breaks. */
+  ferry_config_set_schema_mode (config, FERRY_SCHEMA_MODE_EXISTING);
+  copy_schema (source, target);
+  g_assert_true (ferry_test_cluster_exec (shared_cluster, target,
+                                          "ALTER TABLE inventory.warehouses ADD CONSTRAINT stricter"
+                                          " CHECK (length(code) > 100) NOT VALID", &error));
+  g_assert_no_error (error);
+
+  window = open_window (config);
+  c = ferry_window_get_coordinator (window);
+  g_assert_true (ferry_coordinator_start (c, &error));
+  g_assert_no_error (error);
+
+  spin_until (dialog_shown, &dialog, 300);
+  table = ferry_error_dialog_get_table (dialog);
+  g_assert_nonnull (table);
+  g_assert_cmpstr (ferry_table_get_display_name (table), ==, "inventory.warehouses");
+  screenshot (GTK_WIDGET (dialog), "7-error-dialog");
+
+  g_assert_true (ferry_error_dialog_apply (dialog, FERRY_RESOLUTION_SKIP, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  spin_until (is_resting, window, 300);
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
+
+  /* The resolution is in the audit trail. */
+  spin_for (500);
+  skipped = ferry_test_cluster_query_value (shared_cluster, target,
+                                            "SELECT count(*) FROM ferry.event WHERE action = 'resolve'"
+                                            " AND detail LIKE 'inventory.warehouses: skip%'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (skipped, ==, "1");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+  ferry_gui_init ();
+
+  g_test_add_func ("/gui/full-migration", test_full_migration);
+  g_test_add_func ("/gui/dashboard-follows-status", test_dashboard_follows_status);
+  g_test_add_func ("/gui/error-dialog-resolution", test_error_dialog_resolution);
+
+  ret = g_test_run ();
+  g_clear_pointer (&shared_cluster, ferry_test_cluster_free);
+  return ret;
+}
