@@ -122,6 +122,10 @@ speed_text (GtkListItem *list_item,
     return g_strdup ("");
   table = FERRY_TABLE (item);
   started = g_object_get_qdata (item, started_quark);
+
+  /* A speed is only meaningful while the table is being copied. */
+  if (ferry_table_get_status (table) != FERRY_TABLE_STATUS_RUNNING && started != NULL)
+    return g_strdup ("");
   double seconds;
 
   if (started == NULL)
@@ -457,8 +461,11 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_label_set_text (self->phase_label, phase_text (ferry_coordinator_get_phase (c)));
 
-  rows = g_strdup_printf (_("%" G_GUINT64_FORMAT " of ~%" G_GINT64_FORMAT),
-                          ferry_coordinator_get_rows_done (c), ferry_coordinator_get_rows_total (c));
+  if (ferry_coordinator_get_state (c) == FERRY_STATE_COMPLETED)
+    rows = g_strdup_printf ("%" G_GUINT64_FORMAT, ferry_coordinator_get_rows_done (c));
+  else
+    rows = g_strdup_printf (_("%" G_GUINT64_FORMAT " of ~%" G_GINT64_FORMAT),
+                            ferry_coordinator_get_rows_done (c), ferry_coordinator_get_rows_total (c));
   done_size = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
   total_size = ferry_format_bytes (ferry_coordinator_get_bytes_total (c));
   data = g_strdup_printf (_("%s of %s"), done_size, total_size);

@@ -60,12 +60,16 @@ nice_ceiling (double value)
   return 10.0 * magnitude;
 }
 
+/* Labels as precise as the axis needs: 0.25 steps show two decimals. */
 static char *
-format_rate (double mb_per_second)
+format_rate (double mb_per_second,
+             double y_max)
 {
-  if (mb_per_second >= 10 || mb_per_second == 0)
+  if (mb_per_second == 0 || y_max >= 20)
     return g_strdup_printf (_("%.0f MB/s"), mb_per_second);
-  return g_strdup_printf (_("%.1f MB/s"), mb_per_second);
+  if (y_max >= 2)
+    return g_strdup_printf (_("%.1f MB/s"), mb_per_second);
+  return g_strdup_printf (_("%.2f MB/s"), mb_per_second);
 }
 
 static char *
@@ -139,7 +143,7 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
   for (int i = 0; i <= 4; i++)
     {
       double y = PAD_TOP + plot_h - plot_h * i / 4.0;
-      g_autofree char *label = format_rate (y_max * i / 4.0);
+      g_autofree char *label = format_rate (y_max * i / 4.0, y_max);
 
       gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (AXIS_LEFT, y, plot_w, 1));
       draw_text (snapshot, widget, label, AXIS_LEFT - 6, y, 1.0, &fg);
