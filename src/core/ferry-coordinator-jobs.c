@@ -1190,7 +1190,8 @@ ferry_job_prepare (FerryCoordinator *self,
     for (guint i = 0; early != NULL && i < early->len; i++)
       {
         EventData *event = g_ptr_array_index (early, i);
-        ferry_journal_add_event (self->journal, id, event->action, event->detail, NULL);
+        ferry_journal_add_event_as (self->journal, id, event->actor, event->host,
+                                    event->action, event->detail, NULL);
       }
   }
 

@@ -153,6 +153,8 @@ typedef struct {
   char   *action;
   char   *detail;
   gint64  migration_id;
+  char   *actor;    /* NULL: the operating-system user */
+  char   *host;     /* NULL: this host */
 } EventData;
 
 void      event_data_free                    (EventData           *data);

@@ -534,6 +534,8 @@ event_data_free (EventData *data)
 {
   g_free (data->action);
   g_free (data->detail);
+  g_free (data->actor);
+  g_free (data->host);
   g_free (data);
 }
 
@@ -545,8 +547,8 @@ record_event_thread (FerryCoordinator *self,
   g_autoptr(GError) error = NULL;
 
   if (!ferry_coordinator_ensure_control (self, &error) ||
-      !ferry_journal_add_event (self->journal, data->migration_id, data->action,
-                                data->detail, &error))
+      !ferry_journal_add_event_as (self->journal, data->migration_id, data->actor,
+                                   data->host, data->action, data->detail, &error))
     g_warning ("Could not record “%s” in the journal: %s", data->action, error->message);
 
   g_task_return_boolean (task, TRUE);
@@ -563,7 +565,29 @@ ferry_coordinator_record_event (FerryCoordinator *self,
                                 const char       *action,
                                 const char       *detail)
 {
+  ferry_coordinator_record_event_as (self, NULL, NULL, action, detail);
+}
+
+/**
+ * ferry_coordinator_record_event_as:
+ * @actor: (nullable): who asked (the service: its token's name)
+ * @host: (nullable): from where (the service: the client's address)
+ *
+ * ferry_coordinator_record_event() on behalf of someone other than the
+ * operating-system user of this process, e.g. a client of the REST
+ * service: the audit trail names them.
+ */
+void
+ferry_coordinator_record_event_as (FerryCoordinator *self,
+                                   const char       *actor,
+                                   const char       *host,
+                                   const char       *action,
+                                   const char       *detail)
+{
   EventData *data;
+
+  g_return_if_fail (FERRY_IS_COORDINATOR (self));
+  g_return_if_fail (action != NULL);
 
   g_signal_emit (self, signals[EVENT], 0, action, detail);
 
@@ -574,6 +598,8 @@ ferry_coordinator_record_event (FerryCoordinator *self,
   data->action = g_strdup (action);
   data->detail = g_strdup (detail);
   data->migration_id = self->migration_id;
+  data->actor = g_strdup (actor);
+  data->host = g_strdup (host);
 
   /* A new migration has no journal record until the prepare job creates
    * it: what happens before (the start itself) waits, and the prepare

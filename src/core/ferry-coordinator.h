@@ -96,6 +96,14 @@ JsonNode         *ferry_coordinator_health           (FerryCoordinator   *self);
 /* The validation after the load: one entry per table, as JSON. */
 JsonNode         *ferry_coordinator_get_validation   (FerryCoordinator   *self);
 
+/* The audit trail: emits ::event and records @action in the journal on
+ * behalf of @actor at @host (NULL for this process's user and host). */
+void              ferry_coordinator_record_event_as  (FerryCoordinator   *self,
+                                                      const char         *actor,
+                                                      const char         *host,
+                                                      const char         *action,
+                                                      const char         *detail);
+
 /* Runs the main context until the migration reaches a state in which
  * nothing moves without the user: COMPLETED, ERROR, STOPPED or PAUSED. */
 FerryState        ferry_coordinator_run_until_idle   (FerryCoordinator   *self);

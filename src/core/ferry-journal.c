@@ -557,9 +557,32 @@ ferry_journal_add_event (FerryJournal  *self,
                          const char    *detail,
                          GError       **error)
 {
+  return ferry_journal_add_event_as (self, migration_id, NULL, NULL, action, detail, error);
+}
+
+/**
+ * ferry_journal_add_event_as:
+ * @actor: (nullable): who asked, e.g. "api:ops" for a service token;
+ *   %NULL for the operating-system user
+ * @host: (nullable): where from, e.g. a client's address; %NULL for
+ *   this host
+ *
+ * ferry_journal_add_event() on behalf of someone else: the REST service
+ * records control actions with its token's name and the client address.
+ */
+gboolean
+ferry_journal_add_event_as (FerryJournal  *self,
+                            gint64         migration_id,
+                            const char    *actor,
+                            const char    *host,
+                            const char    *action,
+                            const char    *detail,
+                            GError       **error)
+{
   g_autofree char *id = migration_id > 0 ? id_string (migration_id) : NULL;
   g_autofree char *pid = g_strdup_printf ("%d", (int)getpid ());
-  const char *params[] = { id, g_get_user_name (), g_get_host_name (), pid, action, detail };
+  const char *params[] = { id, actor ? actor : g_get_user_name (), host ? host : g_get_host_name (),
+                           pid, action, detail };
 
   g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
 

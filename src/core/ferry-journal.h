@@ -120,6 +120,13 @@ gboolean      ferry_journal_add_event           (FerryJournal     *self,
                                                  const char       *action,
                                                  const char       *detail,
                                                  GError          **error);
+gboolean      ferry_journal_add_event_as        (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 const char       *actor,
+                                                 const char       *host,
+                                                 const char       *action,
+                                                 const char       *detail,
+                                                 GError          **error);
 JsonNode     *ferry_journal_list_events         (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  GError          **error);
