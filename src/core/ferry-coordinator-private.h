@@ -138,6 +138,7 @@ struct _FerryCoordinator
   gboolean           validating;
   guint              tick_id;
   guint              wakeup_id;
+  gint64             wakeup_at;
   guint              request_poll_id;
   gint64             started_at;
 
@@ -146,6 +147,12 @@ struct _FerryCoordinator
   GPtrArray         *validation;     /* Work* of kind VALIDATE, done */
   GCancellable      *cancellable;
   GPtrArray         *early_events;   /* EventData*: before the journal has the migration */
+
+  /* A server that went away is one outage, not a failure of every job
+   * that tries during it: nothing starts until hold_until (monotonic
+   * µs); outage_failures counts the holds since the last success. */
+  gint64             hold_until;
+  guint              outage_failures;
 };
 
 /* An event for the journal's audit trail. */

@@ -544,12 +544,29 @@ record_event_thread (FerryCoordinator *self,
                      GTask            *task)
 {
   EventData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  if (!ferry_coordinator_ensure_control (self, &error) ||
-      !ferry_journal_add_event_as (self->journal, data->migration_id, data->actor,
-                                   data->host, data->action, data->detail, &error))
-    g_warning ("Could not record “%s” in the journal: %s", data->action, error->message);
+  /* The target may be restarting (the very event may be about it): the
+   * connection is reopened and the event written once the server is
+   * back, for a few seconds. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ferry_coordinator_ensure_control (self, &error) &&
+          ferry_journal_add_event_as (self->journal, data->migration_id, data->actor,
+                                      data->host, data->action, data->detail, &error))
+        break;
+
+      if (attempt >= 5 || (ferry_connection_is_open (self->control_target) &&
+                           !g_error_matches (error, FERRY_ERROR, FERRY_ERROR_CONNECTION)))
+        {
+          /* Not a programming error: the run goes on, and ::event told
+           * the user anyway. */
+          g_message ("Could not record “%s” in the journal: %s", data->action, error->message);
+          break;
+        }
+      g_usleep ((G_USEC_PER_SEC / 4) << attempt);
+    }
 
   g_task_return_boolean (task, TRUE);
 }
@@ -1106,7 +1123,9 @@ schedule (FerryCoordinator *self)
   if (self->work == NULL)
     return;
 
-  if (self->state == FERRY_STATE_RUNNING && !self->pause_requested && !self->stop_requested)
+  if (now < self->hold_until)
+    next_wakeup = self->hold_until;
+  else if (self->state == FERRY_STATE_RUNNING && !self->pause_requested && !self->stop_requested)
     {
       for (guint i = 0; i < self->work->len && self->n_running < max_parallel; i++)
         {
@@ -1120,8 +1139,12 @@ schedule (FerryCoordinator *self)
     }
 
   /* Backoff: come back when the earliest retry is due. */
-  if (next_wakeup != G_MAXINT64 && self->wakeup_id == 0)
-    self->wakeup_id = g_timeout_add (MAX (10, (next_wakeup - now) / 1000) + 1, wakeup, self);
+  if (next_wakeup != G_MAXINT64 && (self->wakeup_id == 0 || next_wakeup < self->wakeup_at))
+    {
+      g_clear_handle_id (&self->wakeup_id, g_source_remove);
+      self->wakeup_at = next_wakeup;
+      self->wakeup_id = g_timeout_add (MAX (10, (next_wakeup - now) / 1000) + 1, wakeup, self);
+    }
 
   if (self->n_running == 0)
     maybe_finish_phase (self);
@@ -1155,7 +1178,7 @@ maybe_finish_phase (FerryCoordinator *self)
       return;
     }
 
-  if (self->state != FERRY_STATE_RUNNING || self->finishing)
+  if (self->state != FERRY_STATE_RUNNING || self->finishing || now < self->hold_until)
     return;
 
   for (guint i = 0; i < self->work->len; i++)
@@ -1312,6 +1335,67 @@ split_done (GObject      *object,
   schedule (self);
 }
 
+/* A server or the way to it failed, not this job: the connection was
+ * lost or refused, or the server is shutting down or starting. */
+static gboolean
+is_outage (const GError *error)
+{
+  const char *sqlstate;
+
+  if (error->domain != FERRY_ERROR)
+    return FALSE;
+  sqlstate = ferry_error_get_sqlstate (error);
+  if (sqlstate == NULL)
+    return error->code == FERRY_ERROR_CONNECTION;
+  return g_str_has_prefix (sqlstate, "08") || g_str_equal (sqlstate, "57P01") ||
+         g_str_equal (sqlstate, "57P02") || g_str_equal (sqlstate, "57P03");
+}
+
+/*
+ * A job failed because a server went away. Every job running at that
+ * moment fails with it, and every job started during the outage would
+ * too, each spending its retries: a restart of the target that takes a
+ * few seconds would fail whole tables. Instead the outage holds the
+ * schedule — nothing starts for the backoff delay, which grows with each
+ * outage that follows without a success in between — and the job is not
+ * charged an attempt. Failures while a hold is on are the same outage.
+ * Once retry_attempts holds in a row have not brought the server back,
+ * the run escalates: the user resumes when the server is back.
+ *
+ * Returns: %TRUE if the job waits for the end of the hold, %FALSE if the
+ *   outage lasts too long (the caller escalates).
+ */
+static gboolean
+hold_for_outage (FerryCoordinator *self,
+                 Work             *work,
+                 const GError     *error)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now >= self->hold_until)
+    {
+      guint delay;
+      g_autofree char *detail = NULL;
+
+      self->outage_failures++;
+      if (self->outage_failures > ferry_error_handler_get_retry_attempts (self->errors))
+        return FALSE;
+
+      delay = ferry_error_handler_backoff_ms (self->errors, self->outage_failures);
+      self->hold_until = now + (gint64)delay * 1000;
+      detail = g_strdup_printf (_("%s: a server is unreachable (%s); nothing starts for %.1f s (retry %u of %u)"),
+                                ferry_table_get_display_name (work->table), error->message, delay / 1000.0,
+                                self->outage_failures, ferry_error_handler_get_retry_attempts (self->errors));
+      ferry_coordinator_record_event (self, "retry", detail);
+    }
+
+  work->state = WORK_PENDING;
+  work->not_before = self->hold_until;
+  if (work->kind == WORK_CHUNK)
+    work->attempts = MAX (work->attempts, 1) - 1;
+  return TRUE;
+}
+
 static void
 chunk_failed (FerryCoordinator *self,
               Work             *work,
@@ -1334,6 +1418,13 @@ chunk_failed (FerryCoordinator *self,
                             work->number, work->attempts,
                             ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, error_class), error->message);
   ferry_coordinator_record_event (self, "chunk-error", detail);
+
+  if (error_class == FERRY_ERROR_CLASS_TEMPORARY && is_outage (error))
+    {
+      if (!hold_for_outage (self, work, error))
+        escalate (self, work, error);
+      return;
+    }
 
   switch (action)
     {
@@ -1421,8 +1512,13 @@ work_done (GObject      *object,
             ferry_error_handler_record (self->errors, error_class);
             work->attempts++;
             ferry_coordinator_record_event (self, "ddl-error", detail);
-            if (error_class == FERRY_ERROR_CLASS_TEMPORARY &&
-                work->attempts <= ferry_error_handler_get_retry_attempts (self->errors))
+            if (error_class == FERRY_ERROR_CLASS_TEMPORARY && is_outage (error))
+              {
+                if (!hold_for_outage (self, work, error))
+                  escalate (self, work, error);
+              }
+            else if (error_class == FERRY_ERROR_CLASS_TEMPORARY &&
+                     work->attempts <= ferry_error_handler_get_retry_attempts (self->errors))
               {
                 work->state = WORK_PENDING;
                 work->not_before = g_get_monotonic_time () +
@@ -1437,8 +1533,13 @@ work_done (GObject      *object,
             FerryErrorClass error_class = ferry_error_handler_classify (error);
             ferry_error_handler_record (self->errors, error_class);
             work->attempts++;
-            if (error_class == FERRY_ERROR_CLASS_TEMPORARY &&
-                work->attempts <= ferry_error_handler_get_retry_attempts (self->errors))
+            if (error_class == FERRY_ERROR_CLASS_TEMPORARY && is_outage (error))
+              {
+                if (!hold_for_outage (self, work, error))
+                  escalate (self, work, error);
+              }
+            else if (error_class == FERRY_ERROR_CLASS_TEMPORARY &&
+                     work->attempts <= ferry_error_handler_get_retry_attempts (self->errors))
               {
                 work->state = WORK_PENDING;
                 work->not_before = g_get_monotonic_time () +
@@ -1456,6 +1557,7 @@ work_done (GObject      *object,
     {
       work->state = WORK_DONE;
       g_clear_error (&work->error);
+      self->outage_failures = 0;
 
       switch (work->kind)
         {
@@ -1762,6 +1864,8 @@ ferry_coordinator_start (FerryCoordinator  *self,
   self->pause_requested = FALSE;
   self->stop_requested = FALSE;
   self->abort_requested = FALSE;
+  self->hold_until = 0;
+  self->outage_failures = 0;
   self->started_at = g_get_real_time ();
   set_last_error (self, NULL);
   set_state (self, FERRY_STATE_RUNNING);
@@ -2049,6 +2153,8 @@ ferry_coordinator_resume (FerryCoordinator  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSING]);
 
   /* Escalated chunks try again now. */
+  self->hold_until = 0;
+  self->outage_failures = 0;
   for (guint i = 0; i < self->work->len; i++)
     {
       Work *work = g_ptr_array_index (self->work, i);
