@@ -401,7 +401,8 @@ ferry_test_compare (const char             *source,
       g_autofree char *b = NULL;
       g_autofree char *literal = NULL;
 
-      if (in_list (options->skip_data, plain))
+      if (in_list (options->skip_data, plain) ||
+          (options->only_data != NULL && !in_list (options->only_data, plain)))
         continue;
 
       {

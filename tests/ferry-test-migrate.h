@@ -71,6 +71,7 @@ char       *ferry_test_config_write       (FerryConfig  *config,
  * Returns the differences, one line each; empty when there is none.
  */
 typedef struct {
+  const char * const *only_data;        /* "schema.table": the only rows compared */
   const char * const *skip_data;        /* "schema.table": rows not compared */
   const char * const *ignore_objects;   /* constraint/index names whose presence is not compared */
   gboolean            skip_sequences;
