@@ -15,6 +15,24 @@
 #include "ferry-enum-types.h"
 #include "ferry-report.h"
 
+/* ferry_cli_print_error() reads the SQLSTATE, detail and hint, which
+ * only Ferry's errors have (the getters complain about other domains):
+ * an option or I/O error is shown as one of Ferry's. */
+static void
+print_error (FerryCliOptions *options,
+             const GError    *error)
+{
+  g_autoptr(GError) copy = NULL;
+
+  if (error->domain == FERRY_ERROR)
+    {
+      ferry_cli_print_error (options, error);
+      return;
+    }
+  copy = g_error_new_literal (FERRY_ERROR, FERRY_ERROR_FAILED, error->message);
+  ferry_cli_print_error (options, copy);
+}
+
 /* The format a file name asks for: "x.json" → JSON. */
 static gboolean
 format_from_path (const char        *path,
@@ -159,7 +177,7 @@ ferry_cli_report (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      ferry_cli_print_error (&options, error);
+      print_error (&options, error);
       return FERRY_EXIT_USAGE;
     }
 
@@ -167,7 +185,7 @@ ferry_cli_report (int    argc,
     {
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--kind: “%s” is not one of readiness, progress, performance, completion"), kind_name);
-      ferry_cli_print_error (&options, error);
+      print_error (&options, error);
       return FERRY_EXIT_USAGE;
     }
   if (format_name != NULL)
@@ -178,7 +196,7 @@ ferry_cli_report (int    argc,
         {
           g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("--format: “%s” is not one of html, json, csv"), format_name);
-          ferry_cli_print_error (&options, error);
+          print_error (&options, error);
           return FERRY_EXIT_USAGE;
         }
       format = value;
@@ -188,13 +206,13 @@ ferry_cli_report (int    argc,
   if (id < 0)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--migration: an id is positive"));
-      ferry_cli_print_error (&options, error);
+      print_error (&options, error);
       return FERRY_EXIT_USAGE;
     }
 
   if (!(config = ferry_cli_load_config (&options, &error)))
     {
-      ferry_cli_print_error (&options, error);
+      print_error (&options, error);
       return ferry_cli_exit_for_error (error);
     }
 
@@ -205,7 +223,7 @@ ferry_cli_report (int    argc,
         g_printerr ("%s\n", _("Running the readiness checks…"));
       if (!ferry_validator_run (validator, NULL, &error))
         {
-          ferry_cli_print_error (&options, error);
+          print_error (&options, error);
           return ferry_cli_exit_for_error (error);
         }
       report = ferry_report_new_from_validator (validator);
@@ -215,14 +233,14 @@ ferry_cli_report (int    argc,
       if (!(journal = open_journal (config, &error)) ||
           !(report = ferry_report_new_from_journal (journal, id, &error)))
         {
-          ferry_cli_print_error (&options, error);
+          print_error (&options, error);
           return ferry_cli_exit_for_error (error);
         }
     }
 
   if (!ferry_cli_write_report (config, report, kind, format, output, &written, &error))
     {
-      ferry_cli_print_error (&options, error);
+      print_error (&options, error);
       return ferry_cli_exit_for_error (error);
     }
 

@@ -1562,18 +1562,19 @@ add_servers (JsonObject  *document,
       /* The journal stores masked strings; mask again all the same. */
       masked = display ? ferry_conninfo_mask (display) : NULL;
       set_string (s, "display", masked && *masked ? masked : display);
+      /* What only the validator knows is null without it. */
       if (known != NULL)
-        {
-          json_object_set_boolean_member (s, "reachable", ferry_report_get_boolean (known, "reachable", FALSE));
-          set_string (s, "version", ferry_report_get_string (known, "version"));
-          set_string (s, "encoding", ferry_report_get_string (known, "encoding"));
-          set_string (s, "database", ferry_report_get_string (known, "database"));
-          if (ferry_report_has_value (known, "size_bytes"))
-            json_object_set_int_member (s, "size_bytes", ferry_report_get_int (known, "size_bytes", 0));
-          else
-            json_object_set_null_member (s, "size_bytes");
-          set_string (s, "error", ferry_report_get_string (known, "error"));
-        }
+        json_object_set_boolean_member (s, "reachable", ferry_report_get_boolean (known, "reachable", FALSE));
+      else
+        json_object_set_null_member (s, "reachable");
+      set_string (s, "version", ferry_report_get_string (known, "version"));
+      set_string (s, "encoding", ferry_report_get_string (known, "encoding"));
+      set_string (s, "database", ferry_report_get_string (known, "database"));
+      if (ferry_report_has_value (known, "size_bytes"))
+        json_object_set_int_member (s, "size_bytes", ferry_report_get_int (known, "size_bytes", 0));
+      else
+        json_object_set_null_member (s, "size_bytes");
+      set_string (s, "error", ferry_report_get_string (known, "error"));
       json_object_set_object_member (servers, which, s);
     }
 
@@ -2207,6 +2208,29 @@ throughput_json (JournalData *data,
   return throughput;
 }
 
+/* The journal's state column changes when a run starts and ends; a run
+ * that waits for the user (paused, or in error until a failed table is
+ * resolved) says so in the audit trail. */
+static const char *
+effective_state (JournalData *data)
+{
+  const char *state = ferry_report_get_string (data->migration, "state");
+
+  if (g_strcmp0 (state, "running") != 0)
+    return state;
+  for (guint i = data->events->len; i > 0; i--)
+    {
+      Event *e = &g_array_index (data->events, Event, i - 1);
+
+      if (g_str_equal (e->action, "state"))
+        {
+          const char *to = state_target (e->detail);
+          return to != NULL && (g_str_equal (to, "paused") || g_str_equal (to, "error")) ? to : state;
+        }
+    }
+  return state;
+}
+
 static const char *
 table_status (TableStat *stat,
               const char *migration_state)
@@ -2294,7 +2318,7 @@ build_progress_from_journal (Snapshot     *snapshot,
   JsonArray *recent = json_array_new ();
   JsonArray *tables = json_array_new ();
   JsonArray *failed = json_array_new ();
-  const char *state = ferry_report_get_string (data->migration, "state");
+  const char *state = effective_state (data);
   gint64 rows_done = 0, bytes_done = 0, bytes_total = 0, rows_total = 0;
   guint chunks_done = 0, chunks_total = 0;
   guint status_counts[7] = { 0 };
@@ -3026,7 +3050,7 @@ build_completion (Snapshot     *snapshot,
   JsonArray *audit = json_array_new ();
   JsonArray *sequence_list = json_array_new ();
   JsonObject *omitted = json_object_new ();
-  const char *state = ferry_report_get_string (data->migration, "state");
+  const char *state = effective_state (data);
   guint n_completed = 0, n_failed = 0, n_skipped = 0, n_other = 0;
   guint parts = 0, mismatched_parts = 0, mismatched_tables = 0, validated_tables = 0;
   gint64 source_rows = 0, target_rows = 0, rows = 0, bytes = 0;
