@@ -1230,6 +1230,26 @@ maybe_finish_phase (FerryCoordinator *self)
     start_finish (self);
 }
 
+/* The SQLSTATE of a server error; NULL for anything else (the accessors
+ * are for the FERRY_ERROR domain only). */
+static const char *
+error_sqlstate (const GError *error)
+{
+  return error != NULL && error->domain == FERRY_ERROR ? ferry_error_get_sqlstate (error) : NULL;
+}
+
+static const char *
+error_detail (const GError *error)
+{
+  return error != NULL && error->domain == FERRY_ERROR ? ferry_error_get_detail (error) : NULL;
+}
+
+static const char *
+error_hint (const GError *error)
+{
+  return error != NULL && error->domain == FERRY_ERROR ? ferry_error_get_hint (error) : NULL;
+}
+
 /* Table completion */
 
 static void
@@ -1251,9 +1271,17 @@ fail_table (FerryCoordinator *self,
             FerryErrorClass   error_class)
 {
   TableRun *run = get_run (self, work->table);
+  const char *sqlstate = error_sqlstate (error);
   g_autofree char *detail = NULL;
 
   work->state = WORK_FAILED;
+
+  /* Chunks of a table run side by side and fail together: the table
+   * fails once, with the first reason; the others wait with it for the
+   * same resolution. */
+  if (ferry_table_get_status (work->table) == FERRY_TABLE_STATUS_FAILED)
+    return;
+
   if (run != NULL)
     {
       g_clear_error (&run->error);
@@ -1268,8 +1296,7 @@ fail_table (FerryCoordinator *self,
   detail = g_strdup_printf ("%s #%u [%s%s%s]: %s", ferry_table_get_display_name (work->table),
                             work->number,
                             ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, error_class),
-                            ferry_error_get_sqlstate (error) ? " " : "",
-                            ferry_error_get_sqlstate (error) ? ferry_error_get_sqlstate (error) : "",
+                            sqlstate ? " " : "", sqlstate ? sqlstate : "",
                             error->message);
   ferry_coordinator_record_event (self, "table-failed", detail);
   g_signal_emit (self, signals[TABLE_FAILED], 0, work->table, error, error_class);
@@ -2767,11 +2794,11 @@ ferry_coordinator_status (FerryCoordinator *self)
           json_builder_set_member_name (b, "class");
           json_builder_add_string_value (b, ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, run->error_class));
           json_builder_set_member_name (b, "sqlstate");
-          json_builder_add_string_value (b, ferry_error_get_sqlstate (run->error));
+          json_builder_add_string_value (b, error_sqlstate (run->error));
           json_builder_set_member_name (b, "detail");
-          json_builder_add_string_value (b, ferry_error_get_detail (run->error));
+          json_builder_add_string_value (b, error_detail (run->error));
           json_builder_set_member_name (b, "hint");
-          json_builder_add_string_value (b, ferry_error_get_hint (run->error));
+          json_builder_add_string_value (b, error_hint (run->error));
           json_builder_set_member_name (b, "chunk");
           json_builder_add_int_value (b, run->failed_work ? run->failed_work->number : 0);
         }
