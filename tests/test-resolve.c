@@ -1,0 +1,376 @@
+/* test-resolve.c — a table the target rejects, and each resolution
+ *
+ * The target has a stricter CHECK on ferry_bulk.keyed than the source
+ * (id < 30000): the chunks below it commit, the ones above fail with
+ * 23514. That table must fail alone, as DATA, while every other table
+ * completes and the run waits in ERROR for the user. Then, each in its
+ * own run: retry (after the constraint is dropped), skip, truncate and
+ * retry, abort. Nothing committed may be lost or doubled by any of them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-catalog.h"
+#include "ferry-enum-types.h"
+#include "ferry-test-migrate.h"
+
+static FerryTestCluster *cluster;
+static char *source;
+
+#define STRICT_TABLE "ferry_bulk.keyed"
+#define STRICT_NAME  "keyed_strict"
+
+typedef struct {
+  guint            failed;
+  FerryTable      *failed_table;
+  FerryErrorClass  failed_class;
+  char            *failed_sqlstate;
+  guint            escalated;
+  GPtrArray       *states;
+} Seen;
+
+static void
+seen_clear (Seen *seen)
+{
+  g_clear_pointer (&seen->failed_sqlstate, g_free);
+  g_clear_pointer (&seen->states, g_ptr_array_unref);
+}
+
+static void
+on_table_failed (FerryCoordinator *c,
+                 FerryTable       *table,
+                 GError           *error,
+                 FerryErrorClass   error_class,
+                 Seen             *seen)
+{
+  g_test_message ("table failed: %s [%s]: %s", ferry_table_get_display_name (table),
+                  ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, error_class), error->message);
+  seen->failed++;
+  seen->failed_table = table;
+  seen->failed_class = error_class;
+  g_free (seen->failed_sqlstate);
+  seen->failed_sqlstate = g_strdup (ferry_error_get_sqlstate (error));
+}
+
+static void
+on_escalated (FerryCoordinator *c,
+              GError           *error,
+              Seen             *seen)
+{
+  seen->escalated++;
+}
+
+static void
+on_state_changed (FerryCoordinator *c,
+                  FerryState        old_state,
+                  FerryState        new_state,
+                  Seen             *seen)
+{
+  g_ptr_array_add (seen->states, g_strdup (ferry_enum_to_nick (FERRY_TYPE_STATE, new_state)));
+}
+
+/* Up to the failure: one table FAILED as DATA 23514, every other one
+ * COMPLETED, the run in ERROR. */
+static FerryCoordinator *
+run_until_failure (const char               *name,
+                   FerryConstraintStrategy   strategy,
+                   Seen                     *seen,
+                   char                    **target_out)
+{
+  g_autofree char *target = ferry_test_new_database (cluster, name, "target_template");
+  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryTableList *tables;
+  FerryState state;
+
+  ferry_test_sql_at (target, "ALTER TABLE " STRICT_TABLE " ADD CONSTRAINT " STRICT_NAME " CHECK (id < 30000)");
+  ferry_config_set_constraints (config, strategy);
+  ferry_config_set_validation (config, FERRY_VALIDATION_MODE_COUNTS);
+
+  seen->states = g_ptr_array_new_with_free_func (g_free);
+  coordinator = ferry_test_coordinator_new_ready (config);
+  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), seen);
+  g_signal_connect (coordinator, "escalated", G_CALLBACK (on_escalated), seen);
+  g_signal_connect (coordinator, "state-changed", G_CALLBACK (on_state_changed), seen);
+  ferry_coordinator_start (coordinator, &error);
+  g_assert_no_error (error);
+
+  state = ferry_test_run_until_idle (coordinator, 240);
+  if (state != FERRY_STATE_ERROR)
+    {
+      g_autofree char *status = ferry_test_status_text (coordinator);
+      g_error ("expected ERROR, the run is %s:\n%s", ferry_enum_to_nick (FERRY_TYPE_STATE, state), status);
+    }
+
+  /* That table alone, as DATA, with the server's SQLSTATE. */
+  g_assert_cmpuint (seen->failed, ==, 1);
+  g_assert_cmpstr (ferry_table_get_display_name (seen->failed_table), ==, STRICT_TABLE);
+  g_assert_cmpint (seen->failed_class, ==, FERRY_ERROR_CLASS_DATA);
+  g_assert_cmpstr (seen->failed_sqlstate, ==, "23514");
+  g_assert_cmpuint (seen->escalated, ==, 1);
+  g_assert_cmpint (ferry_table_get_status (seen->failed_table), ==, FERRY_TABLE_STATUS_FAILED);
+  g_assert_nonnull (strstr (ferry_table_get_last_error (seen->failed_table), STRICT_NAME));
+
+  tables = ferry_coordinator_get_tables (coordinator);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tables)); i++)
+    {
+      FerryTable *table = ferry_table_list_get_table (tables, i);
+      FerryTableStatus status = ferry_table_get_status (table);
+
+      if (table == seen->failed_table)
+        continue;
+      if (status != FERRY_TABLE_STATUS_COMPLETED && status != FERRY_TABLE_STATUS_EXCLUDED)
+        g_error ("%s is %s, expected completed", ferry_table_get_display_name (table),
+                 ferry_enum_to_nick (FERRY_TYPE_TABLE_STATUS, status));
+    }
+
+  /* status() says what failed and why. */
+  {
+    g_autoptr(JsonNode) status = ferry_coordinator_status (coordinator);
+    JsonObject *root = json_node_get_object (status);
+    JsonArray *failed = json_object_get_array_member (root, "failed_tables");
+    JsonObject *entry;
+
+    g_assert_cmpstr (json_object_get_string_member (root, "state"), ==, "error");
+    g_assert_cmpuint (json_array_get_length (failed), ==, 1);
+    entry = json_array_get_object_element (failed, 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "table"), ==, STRICT_TABLE);
+    g_assert_cmpstr (json_object_get_string_member (entry, "class"), ==, "data");
+    g_assert_cmpstr (json_object_get_string_member (entry, "sqlstate"), ==, "23514");
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "tables"), "failed"), ==, 1);
+  }
+
+  /* What committed before the failure is there, exactly once; the
+   * chunks above the limit are not. */
+  ferry_test_assert_journal_consistent (target);
+  {
+    g_autoptr(PGconn) conn = ferry_test_connect (target);
+
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                           " AND finished_at IS NOT NULL"), >=, 1);
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                           " AND finished_at IS NULL"), >=, 1);
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry_bulk.keyed"), >, 0);
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry_bulk.keyed WHERE id >= 30000"), ==, 0);
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'table-failed'"
+                                           " AND detail LIKE '" STRICT_TABLE " %%[data 23514]%%'"), ==, 1);
+  }
+
+  *target_out = g_steal_pointer (&target);
+  return g_steal_pointer (&coordinator);
+}
+
+static FerryTable *
+strict_table (FerryCoordinator *coordinator)
+{
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (ferry_coordinator_get_validator (coordinator));
+  FerryTable *table = ferry_catalog_find (catalog, STRICT_TABLE);
+
+  g_assert_nonnull (table);
+  return table;
+}
+
+static void
+test_fails_alone_then_retry (void)
+{
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = run_until_failure ("retry", FERRY_CONSTRAINT_STRATEGY_KEEP,
+                                                                &seen, &target);
+  g_autoptr(GError) error = NULL;
+  FerryTable *table = strict_table (coordinator);
+  FerryState state;
+
+  /* A resolution for a table that did not fail is refused. */
+  {
+    FerryCatalog *catalog = ferry_validator_get_source_catalog (ferry_coordinator_get_validator (coordinator));
+    FerryTable *fine = ferry_catalog_find (catalog, "sales.orders");
+
+    g_assert_false (ferry_coordinator_handle_error (coordinator, fine, FERRY_RESOLUTION_RETRY, &error));
+    g_assert_error (error, FERRY_ERROR, FERRY_ERROR_STATE);
+    g_clear_error (&error);
+  }
+
+  /* The DBA drops the stricter constraint, and retries. */
+  ferry_test_sql_at (target, "ALTER TABLE " STRICT_TABLE " DROP CONSTRAINT " STRICT_NAME);
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_RETRY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_coordinator_get_state (coordinator), ==, FERRY_STATE_RUNNING);
+
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_COMPLETED);
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_COMPLETED);
+
+  ferry_test_assert_journal_consistent (target);
+  ferry_test_assert_same (source, target, NULL);
+  g_assert_cmpint (ferry_test_int_at (target, "SELECT count(*) FROM ferry.event WHERE action = 'resolve'"
+                                              " AND detail = '" STRICT_TABLE ": retry'"), ==, 1);
+  seen_clear (&seen);
+}
+
+static void
+test_skip (void)
+{
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = run_until_failure ("skip", FERRY_CONSTRAINT_STRATEGY_KEEP,
+                                                                &seen, &target);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  FerryTable *table = strict_table (coordinator);
+  gint64 kept_rows = ferry_test_int_at (target, "SELECT count(*) FROM " STRICT_TABLE);
+  FerryState state;
+
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_SKIP, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_COMPLETED);
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
+
+  /* Its unfinished chunks are skipped in the journal; what had been
+   * copied stays, once. */
+  conn = ferry_test_connect (target);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                         " AND finished_at IS NULL AND skipped_at IS NULL"), ==, 0);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                         " AND skipped_at IS NOT NULL"), >=, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM " STRICT_TABLE), ==, kept_rows);
+  {
+    g_autofree char *state_text = ferry_test_value (conn, "SELECT state FROM ferry.migration");
+    g_assert_cmpstr (state_text, ==, "completed");
+  }
+  ferry_test_assert_journal_consistent (target);
+
+  {
+    FerryTestCompare options = { 0 };
+    const char *skip[] = { STRICT_TABLE, NULL };
+    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
+
+    options.skip_data = skip;
+    options.ignore_objects = ignore;
+    ferry_test_assert_same (source, target, &options);
+  }
+  seen_clear (&seen);
+}
+
+static void
+test_truncate_retry (void)
+{
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = run_until_failure ("truncate", FERRY_CONSTRAINT_STRATEGY_KEEP,
+                                                                &seen, &target);
+  g_autoptr(GError) error = NULL;
+  FerryTable *table = strict_table (coordinator);
+  FerryState state;
+
+  ferry_test_sql_at (target, "ALTER TABLE " STRICT_TABLE " DROP CONSTRAINT " STRICT_NAME);
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_TRUNCATE_RETRY, &error);
+  g_assert_no_error (error);
+
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_COMPLETED);
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_COMPLETED);
+
+  /* Every chunk of the table again, after the truncate: the rows copied
+   * before the failure are there once, not twice. */
+  ferry_test_assert_journal_consistent (target);
+  ferry_test_assert_same (source, target, NULL);
+  g_assert_cmpint (ferry_test_int_at (target, "SELECT count(*) FROM ferry.event WHERE action = 'resolve'"
+                                              " AND detail = '" STRICT_TABLE ": truncate-retry'"), ==, 1);
+  seen_clear (&seen);
+}
+
+static void
+test_abort (void)
+{
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = run_until_failure ("abort", FERRY_CONSTRAINT_STRATEGY_REBUILD,
+                                                                &seen, &target);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  FerryTable *table = strict_table (coordinator);
+  FerryState state;
+
+  /* rebuild dropped every foreign key and secondary index; the ones of
+   * the completed tables are back already, the failed table's not. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl"), >, 200);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"), >=, 1);
+
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_ABORT, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_STOPPED);
+
+  {
+    g_autofree char *journal_state = ferry_test_value (conn, "SELECT state FROM ferry.migration");
+    g_assert_cmpstr (journal_state, ==, "aborted");
+  }
+  /* Everything dropped is back and valid; nothing copied was removed. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"
+                                         " OR (validate_sql IS NOT NULL AND validated_at IS NULL)"), ==, 0);
+  ferry_test_assert_journal_consistent (target);
+  {
+    FerryTestCompare options = { 0 };
+    const char *skip[] = { STRICT_TABLE, NULL };
+    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
+
+    options.skip_data = skip;
+    options.ignore_objects = ignore;
+    options.skip_sequences = TRUE;   /* an aborted run does not set them */
+    ferry_test_assert_same (source, target, &options);
+  }
+
+  /* An aborted migration is not resumed: a new initialize finds nothing. */
+  {
+    g_autoptr(FerryConfig) config = ferry_config_copy (ferry_coordinator_get_config (coordinator));
+    g_autoptr(FerryCoordinator) again = ferry_test_coordinator_new_ready (config);
+
+    g_assert_false (ferry_coordinator_get_resuming (again));
+  }
+  seen_clear (&seen);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (ferry_test_skip_unless_postgres ())
+    return g_test_run ();
+
+  cluster = ferry_test_cluster_start (&error);
+  g_assert_no_error (error);
+  ferry_test_cluster_create_database (cluster, "source", &error);
+  g_assert_no_error (error);
+  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
+  g_assert_no_error (error);
+  source = ferry_test_cluster_conninfo (cluster, "source");
+  ferry_test_add_bulk (source, 6);
+  ferry_test_cluster_create_database (cluster, "target_template", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
+    ferry_test_copy_schema (source, template);
+  }
+
+  g_test_add_func ("/resolve/fails-alone-then-retry", test_fails_alone_then_retry);
+  g_test_add_func ("/resolve/skip", test_skip);
+  g_test_add_func ("/resolve/truncate-retry", test_truncate_retry);
+  g_test_add_func ("/resolve/abort", test_abort);
+
+  ret = g_test_run ();
+
+  g_clear_pointer (&source, g_free);
+  g_clear_pointer (&cluster, ferry_test_cluster_free);
+  return ret;
+}
