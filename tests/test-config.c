@@ -897,6 +897,58 @@ test_check_functions (void)
   g_assert_false (ferry_config_check_webhook ("https://exa mple.com/", NULL));
 }
 
+/* reports.directory: empty for $XDG_DATA_HOME/ferry/reports, an
+ * absolute path, or one from the home directory. */
+static void
+test_reports_directory (void)
+{
+  g_autoptr(FerryConfig) config = ferry_config_new ();
+  g_autoptr(FerryConfig) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpstr (ferry_config_get_reports_directory (config), ==, "");
+  path = ferry_config_dup_reports_path (config);
+  expected = g_build_filename (g_get_user_data_dir (), "ferry", "reports", NULL);
+  g_assert_cmpstr (path, ==, expected);
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  ferry_config_set_reports_directory (config, "~/change records");
+  path = ferry_config_dup_reports_path (config);
+  expected = g_build_filename (g_get_home_dir (), "change records", NULL);
+  g_assert_cmpstr (path, ==, expected);
+  assert_round_trips (config);
+  g_clear_pointer (&path, g_free);
+
+  ferry_config_set_reports_directory (config, "/srv/ferry/reports: \"quoted\" #1");
+  path = ferry_config_dup_reports_path (config);
+  g_assert_cmpstr (path, ==, "/srv/ferry/reports: \"quoted\" #1");
+  assert_round_trips (config);
+
+  ferry_config_set_reports_directory (config, NULL);
+  g_assert_cmpstr (ferry_config_get_reports_directory (config), ==, "");
+
+  loaded = ferry_config_new_from_data ("reports:\n  directory: /var/lib/ferry/reports\n", -1, "r.yaml", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ferry_config_get_reports_directory (loaded), ==, "/var/lib/ferry/reports");
+  g_clear_object (&loaded);
+
+  loaded = ferry_config_new_from_data ("reports: {directory: 42}\n", -1, "r.yaml", &error);
+  g_assert_null (loaded);
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  g_assert_true (ferry_config_check_reports_directory ("", NULL));
+  g_assert_true (ferry_config_check_reports_directory ("~", NULL));
+  g_assert_true (ferry_config_check_reports_directory ("/tmp/x", NULL));
+  g_assert_false (ferry_config_check_reports_directory ("x", NULL));
+  g_assert_false (ferry_config_check_reports_directory ("~user/x", NULL));
+  g_assert_false (ferry_config_check_reports_directory ("/tmp/a\nb", NULL));
+  g_assert_false (ferry_config_check_reports_directory ("/tmp/\xff", NULL));
+}
+
 static void
 test_example_file (void)
 {
@@ -1019,6 +1071,7 @@ main (int   argc,
   g_test_add_func ("/config/format-size", test_format_size);
   g_test_add_func ("/config/check-functions", test_check_functions);
   g_test_add_func ("/config/example-file", test_example_file);
+  g_test_add_func ("/config/reports-directory", test_reports_directory);
 
   add_corpus_tests ("good", test_good_file);
   add_corpus_tests ("bad", test_bad_file);
