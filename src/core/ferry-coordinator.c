@@ -130,6 +130,19 @@ check_state (FerryCoordinator  *self,
 }
 
 static void
+journal_state_thread (FerryCoordinator *self,
+                      GTask            *task)
+{
+  EventData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_journal_set_state (self->journal, data->migration_id, data->action, &error))
+    g_message ("Could not record the state “%s” in the journal: %s", data->action, error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 set_state (FerryCoordinator *self,
            FerryState        state)
 {
@@ -154,6 +167,22 @@ set_state (FerryCoordinator *self,
                                                  ferry_enum_to_nick (FERRY_TYPE_STATE, old),
                                                  ferry_enum_to_nick (FERRY_TYPE_STATE, state));
       ferry_coordinator_record_event (self, "state", detail);
+    }
+
+  /* The journal's record follows a run that pauses, fails or goes on,
+   * so that ferry-cli status (elsewhere) tells the truth. The start and
+   * the end of a run write it in their own jobs. */
+  if (self->journal != NULL && self->migration_id > 0 &&
+      (state == FERRY_STATE_PAUSED ||
+       (state == FERRY_STATE_ERROR && (old == FERRY_STATE_RUNNING || old == FERRY_STATE_PAUSED)) ||
+       (state == FERRY_STATE_RUNNING && (old == FERRY_STATE_PAUSED || old == FERRY_STATE_ERROR))))
+    {
+      EventData *data = g_new0 (EventData, 1);
+
+      data->action = g_strdup (ferry_enum_to_nick (FERRY_TYPE_STATE, state));
+      data->migration_id = self->migration_id;
+      ferry_coordinator_control_async (self, journal_state_thread, data,
+                                       (GDestroyNotify)event_data_free, NULL, NULL);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -234,9 +263,7 @@ get_run (FerryCoordinator *self,
 static void
 clear_run (FerryCoordinator *self)
 {
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->wakeup_id, g_source_remove);
-  g_clear_handle_id (&self->request_poll_id, g_source_remove);
   g_clear_pointer (&self->work, g_ptr_array_unref);
   g_clear_pointer (&self->validation, g_ptr_array_unref);
   g_hash_table_remove_all (self->runs);
@@ -267,6 +294,8 @@ ferry_coordinator_dispose (GObject *object)
 
   if (self->monitor != NULL)
     ferry_monitor_stop (self->monitor);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->request_poll_id, g_source_remove);
   clear_run (self);
 
   g_clear_object (&self->monitor);
@@ -799,6 +828,8 @@ ferry_coordinator_initialize_async (FerryCoordinator    *self,
       set_state (self, FERRY_STATE_INITIALIZING);
     }
 
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->request_poll_id, g_source_remove);
   clear_run (self);
   g_clear_pointer (&self->early_events, g_ptr_array_unref);
   g_clear_object (&self->validator);
