@@ -217,7 +217,10 @@ on_table_failed (FerryCoordinator *c,
                  FerryErrorClass   error_class,
                  RunContext       *ctx)
 {
-  const char *sqlstate = ferry_error_get_sqlstate (error);
+  gboolean pg = error->domain == FERRY_ERROR;
+  const char *sqlstate = pg ? ferry_error_get_sqlstate (error) : NULL;
+  const char *detail = pg ? ferry_error_get_detail (error) : NULL;
+  const char *hint = pg ? ferry_error_get_hint (error) : NULL;
 
   if (ctx->options->json)
     return;
@@ -227,10 +230,10 @@ on_table_failed (FerryCoordinator *c,
            ferry_cli_style (ctx->options, "reset"), ferry_table_get_display_name (table),
            ferry_error_class_to_string (error_class), sqlstate ? " " : "", sqlstate ? sqlstate : "",
            error->message);
-  if (ferry_error_get_detail (error))
-    g_print ("  %s %s\n", _("Detail:"), ferry_error_get_detail (error));
-  if (ferry_error_get_hint (error))
-    g_print ("  %s %s\n", _("Hint:"), ferry_error_get_hint (error));
+  if (detail != NULL)
+    g_print ("  %s %s\n", _("Detail:"), detail);
+  if (hint != NULL)
+    g_print ("  %s %s\n", _("Hint:"), hint);
   g_print ("  %s\n", _("The other tables go on. Resolve this one with:"));
   g_print ("    ferry-cli resolve --table '%s' --action retry|skip|truncate-retry|abort\n",
            ferry_table_get_display_name (table));
@@ -753,7 +756,23 @@ send_request (int         argc,
       if (now == NULL)
         continue;
       pending = json_object_get_string_member_with_default (json_node_get_object (now), "request", NULL);
-      if (pending == NULL)
+      if (pending != NULL)
+        {
+          const char *state = json_object_get_string_member_with_default (json_node_get_object (now), "state", "?");
+
+          /* It ended meanwhile (completed, stopped…) without taking the
+           * request: withdraw it, or a later resumed run would act on a
+           * request nobody means any more. */
+          if (!g_str_equal (state, "running") && !g_str_equal (state, "paused") && !g_str_equal (state, "error"))
+            {
+              g_autofree char *withdrawn = ferry_journal_take_request (journal, id, NULL);
+
+              g_printerr (_("Migration %" G_GINT64_FORMAT " ended (%s) before it took the request “%s”.\n"),
+                          id, state, request);
+              return FERRY_EXIT_FAILED;
+            }
+        }
+      else
         {
           const char *state = json_object_get_string_member_with_default (json_node_get_object (now), "state", "?");
           if (options.json)
