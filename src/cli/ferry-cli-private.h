@@ -68,6 +68,8 @@ int           ferry_cli_resolve         (int                argc,
                                          char             **argv);
 int           ferry_cli_report          (int                argc,
                                          char             **argv);
+int           ferry_cli_serve           (int                argc,
+                                         char             **argv);
 gboolean      ferry_cli_write_report    (FerryConfig       *config,
                                          FerryReport       *report,
                                          FerryReportKind    kind,

@@ -44,6 +44,7 @@ main (int    argc,
     { "stop",    ferry_cli_stop,    N_("Stop the running migration (resumable)") },
     { "resolve", ferry_cli_resolve, N_("Resolve a failed table: retry, skip, truncate-retry or abort") },
     { "report",  ferry_cli_report,  N_("Write a readiness, progress, performance or completion report") },
+    { "serve",   ferry_cli_serve,   N_("Serve the migration over REST and WebSocket, with webhooks") },
     { NULL }
   };
 
