@@ -280,11 +280,15 @@ static const char *style_sheet =
   ".pill{display:inline-flex;align-items:center;gap:4px;border-radius:10px;padding:0 8px 0 6px;"
   "font-size:12px;font-weight:600;white-space:nowrap;line-height:19px}"
   ".pill .icon{font-weight:700}"
-  ".ok{color:var(--ok)}.pill.ok{background:var(--ok-bg);color:var(--ok)}"
-  ".warn{color:var(--warn)}.pill.warn{background:var(--warn-bg);color:var(--warn)}"
-  ".bad{color:var(--bad)}.pill.bad{background:var(--bad-bg);color:var(--bad)}"
-  ".info{color:var(--info)}.pill.info{background:var(--info-bg);color:var(--info)}"
-  ".neutral{color:var(--neutral)}.pill.neutral{background:var(--neutral-bg);color:var(--neutral)}"
+  /* Status colours on words and figures only; a row keeps its text colour. */
+  "span.ok,div.ok{color:var(--ok)}.pill.ok{background:var(--ok-bg);color:var(--ok)}"
+  "span.warn,div.warn{color:var(--warn)}.pill.warn{background:var(--warn-bg);color:var(--warn)}"
+  "span.bad,div.bad{color:var(--bad)}.pill.bad{background:var(--bad-bg);color:var(--bad)}"
+  "span.info,div.info{color:var(--info)}.pill.info{background:var(--info-bg);color:var(--info)}"
+  "span.neutral,div.neutral{color:var(--neutral)}.pill.neutral{background:var(--neutral-bg);color:var(--neutral)}"
+  "div.banner{color:var(--fg)}"
+  ".banner.ok strong{color:var(--ok)}.banner.warn strong{color:var(--warn)}"
+  ".banner.bad strong{color:var(--bad)}.banner.info strong{color:var(--info)}"
   "table.data{width:100%;border-collapse:collapse;font-size:12.5px;margin:6px 0 12px}"
   "table.data caption{text-align:left;color:var(--muted);font-size:12px;padding-bottom:4px}"
   "table.data thead{display:table-header-group}"
@@ -1032,59 +1036,67 @@ phase_chart (GString    *out,
 
   g_string_append (out, "<figure>");
   svg_begin (out, W, H, _("Phases on a time line"));
-  {
-    guint row = 0;
 
-    for (guint i = 0; i < json_array_get_length (phases); i++)
-      {
-        JsonObject *p = json_array_get_object_element (phases, i);
-        const char *id = get_string (p, "phase");
-        double y = top + row * row_h;
-
-        if (!get_boolean (p, "ran", FALSE))
-          continue;
-        if (row % 2 == 0)
-          g_string_append_printf (out, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\"/>",
-                                  y, W, row_h);
-        g_string_append_printf (out, "<text x=\"6\" y=\"%.1f\" font-size=\"11\">", y + row_h / 2 + 4);
-        esc (out, get_string (p, "label"));
-        g_string_append (out, "</text>");
-        for (guint j = 0; j < json_array_get_length (timeline); j++)
-          {
-            JsonObject *t = json_array_get_object_element (timeline, j);
-            double s = get_double (t, "start_seconds", 0), e = get_double (t, "end_seconds", 0);
-            double x = left + plot_w * s / span;
-            double w = MAX (plot_w * (e - s) / span, 1.5);
-
-            if (g_strcmp0 (get_string (t, "phase"), id) != 0)
-              continue;
-            g_string_append_printf (out, "<rect class=\"phase%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\"/>",
-                                    get_boolean (p, "overlaps_data", FALSE) ? " overlap" : "",
-                                    x, y + 5, w, row_h - 10);
-          }
-        row++;
-      }
-
+  /* Bands and labels, then the grid, then the bars over it. */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      double tstep = nice_step (span, 6);
-      double axis_y = top + n_rows * row_h;
+      guint row = 0;
 
-      g_string_append_printf (out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                              left, axis_y, W - right, axis_y);
-      for (double t = 0; t <= span + 1e-9; t += tstep)
+      if (pass == 1)
         {
-          double x = left + plot_w * t / span;
-          g_autofree char *label = offset_text (t, span);
+          double tstep = nice_step (span, 6);
+          double axis_y = top + n_rows * row_h;
 
-          g_string_append_printf (out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                                  x, top, x, axis_y + 4);
-          g_string_append_printf (out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                                  x, axis_y + 16);
-          esc (out, label);
-          g_string_append (out, "</text>");
+          g_string_append_printf (out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                                  left, axis_y, W - right, axis_y);
+          for (double t = 0; t <= span + 1e-9; t += tstep)
+            {
+              double x = left + plot_w * t / span;
+              g_autofree char *label = offset_text (t, span);
+
+              g_string_append_printf (out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                                      x, top, x, axis_y + 4);
+              g_string_append_printf (out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                                      x, axis_y + 16);
+              esc (out, label);
+              g_string_append (out, "</text>");
+            }
+        }
+
+      for (guint i = 0; i < json_array_get_length (phases); i++)
+        {
+          JsonObject *p = json_array_get_object_element (phases, i);
+          const char *id = get_string (p, "phase");
+          double y = top + row * row_h;
+
+          if (!get_boolean (p, "ran", FALSE))
+            continue;
+          row++;
+          if (pass == 0)
+            {
+              if (row % 2 == 1)
+                g_string_append_printf (out, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\"/>",
+                                        y, W, row_h);
+              g_string_append_printf (out, "<text x=\"6\" y=\"%.1f\" font-size=\"11\">", y + row_h / 2 + 4);
+              esc (out, get_string (p, "label"));
+              g_string_append (out, "</text>");
+              continue;
+            }
+          for (guint j = 0; j < json_array_get_length (timeline); j++)
+            {
+              JsonObject *t = json_array_get_object_element (timeline, j);
+              double s = get_double (t, "start_seconds", 0), e = get_double (t, "end_seconds", 0);
+              double x = left + plot_w * s / span;
+              double w = MAX (plot_w * (e - s) / span, 1.5);
+
+              if (g_strcmp0 (get_string (t, "phase"), id) != 0)
+                continue;
+              g_string_append_printf (out, "<rect class=\"phase%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\"/>",
+                                      get_boolean (p, "overlaps_data", FALSE) ? " overlap" : "",
+                                      x, y + 5, w, row_h - 10);
+            }
         }
     }
-  }
   g_string_append (out, "</svg><figcaption>");
   esc (out, _("Each bar is a stretch of time the phase ran, from the start of the migration. Indexes and "
               "constraints (orange) are put back while the data copy goes on, table by table."));
@@ -1420,6 +1432,8 @@ graph_picture (GString    *out,
 /* Readiness                                                          */
 /* ------------------------------------------------------------------ */
 
+static void evidence_row (GString *out, const char *status, const char *what, const char *detail);
+
 static void
 check_detail (GString    *out,
               JsonObject *check)
@@ -1521,6 +1535,25 @@ render_readiness (GString    *out,
     }
   }
   cards_end (out);
+
+  /* What needs attention, first: the failed checks, then the warnings. */
+  if (fail + warn > 0)
+    {
+      element (out, "h2", NULL, _("Needs attention"));
+      g_string_append (out, "<table class=\"data evidence\"><tbody>\n");
+      for (guint round = 0; round < 2; round++)
+        for (guint i = 0; checks != NULL && i < json_array_get_length (checks); i++)
+          {
+            JsonObject *c = json_array_get_object_element (checks, i);
+            const char *status = get_string (c, "status");
+
+            if (g_strcmp0 (status, round == 0 ? "fail" : "warning") != 0)
+              continue;
+            evidence_row (out, status, get_string (c, "title"),
+                          get_string (c, "summary") ? get_string (c, "summary") : "");
+          }
+      g_string_append (out, "</tbody></table>\n");
+    }
 
   section_begin (out, "servers", _("Servers"), FALSE);
   servers_table (out, doc);

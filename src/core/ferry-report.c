@@ -393,6 +393,8 @@ ferry_report_format_duration (double seconds)
 
   if (seconds < 0 || isnan (seconds))
     return g_strdup ("—");
+  if (seconds > 0 && seconds < 0.0005)
+    return g_strdup (_("under 1 ms"));
   if (seconds < 1)
     /* Translators: a duration in milliseconds, e.g. "250 ms" */
     return g_strdup_printf (_("%.0f ms"), seconds * 1000);
@@ -1944,6 +1946,9 @@ compute_intervals (JournalData *data)
         }
       else if (g_str_equal (e->action, "phase") && e->detail != NULL)
         {
+          /* The phase that "start" opened, recorded again: go on. */
+          if (current != NULL && g_str_equal (current, e->detail))
+            continue;
           if (current != NULL)
             add_interval (intervals, current, since, e->at);
           current = g_str_equal (e->detail, "done") ? NULL : intern_phase (e->detail);
