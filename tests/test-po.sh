@@ -8,7 +8,8 @@
 #  - the template, regenerated from the sources with the glib preset's
 #    keywords, merged into every language in po/LINGUAS, leaves no
 #    untranslated or fuzzy message; the failure names the msgids;
-#  - msgfmt --check compiles every catalogue.
+#  - msgfmt --check compiles every catalogue;
+#  - (TODO) no message is cut short by a G_G*_FORMAT macro.
 # TAP output.
 
 set -u
@@ -29,7 +30,7 @@ not_ok () {
   for line in "$@"; do printf '%s\n' "$line" | sed 's/^/# /'; done
 }
 
-for tool in xgettext msgmerge msgfmt msgattrib; do
+for tool in xgettext msgmerge msgfmt msgattrib msggrep; do
   if ! command -v "$tool" >/dev/null; then
     echo "1..0 # SKIP $tool not found (Debian: apt-get install gettext)"
     exit 0
@@ -82,7 +83,24 @@ else
   not_ok "xgettext failed" "$(cat "$tmp/xgettext.err")"
 fi
 
-# 5. Every language in LINGUAS: a complete, compiling catalogue.
+# 5. No message is cut short by a format macro: xgettext cannot expand
+#    G_GINT64_FORMAT and the like, so _("… %" G_GINT64_FORMAT " …") is
+#    extracted as "… %" and never translated at run time. <inttypes.h>'s
+#    PRId64/PRIu64 work (gettext knows them). Reported as TODO until the
+#    sources are fixed.
+if [ -f "$tmp/ferry.pot" ]; then
+  cut_short=$(msggrep -K -E -e '(^|[^%])(%%)*%$' "$tmp/ferry.pot" 2>/dev/null \
+              | awk '/^#:/ { refs = refs " " substr($0, 4) } /^msgid / { if ($0 != "msgid \"\"") print $0 " ←" refs; refs = "" }')
+  if [ -z "$cut_short" ]; then
+    ok "no message is cut short by a G_G*_FORMAT macro"
+  else
+    n=$((n + 1))
+    echo "not ok $n - messages cut short by G_GINT64_FORMAT & co. cannot be translated: use PRId64/PRIu64 from <inttypes.h> # TODO"
+    printf '%s\n' "$cut_short" | sed 's/^/# /'
+  fi
+fi
+
+# 6. Every language in LINGUAS: a complete, compiling catalogue.
 languages=$(grep -v '^#' po/LINGUAS | tr -s ' \n' '\n' | grep -v '^$')
 if [ -z "$languages" ]; then
   not_ok "po/LINGUAS lists no language"
