@@ -1906,8 +1906,8 @@ render_progress (GString    *out,
             JsonObject *e = json_array_get_object_element (recent, i);
             g_autofree char *at = time_text (e, "at");
             g_string_append (out, "<tr>");
-            element (out, "td", "num", at);
-            td (out, get_string (e, "action"));
+            element (out, "td", "small nowrap", at);
+            element (out, "td", "nowrap", get_string (e, "action"));
             td (out, get_string (e, "detail"));
             g_string_append (out, "</tr>\n");
           }
@@ -2160,7 +2160,7 @@ render_performance (GString    *out,
               g_string_append_printf (list, ngettext (" and %u more", " and %u more", json_array_get_length (names) - 8),
                                       json_array_get_length (names) - 8);
             g_string_append (out, "<tr class=\"long\">");
-            td (out, get_string (c, "class"));
+            element (out, "td", "nowrap", get_string (c, "class"));
             td (out, get_string (c, "message"));
             td_num (out, n);
             element (out, "td", "name small", list->str);
@@ -2179,11 +2179,11 @@ render_performance (GString    *out,
             g_autofree char *attempt = count (get_int (e, "attempt", 0));
 
             g_string_append (out, "<tr>");
-            td (out, at);
+            element (out, "td", "small nowrap", at);
             td_name (out, get_string (e, "table"));
             td_num (out, chunk);
             td_num (out, attempt);
-            td (out, get_string (e, "class"));
+            element (out, "td", "nowrap", get_string (e, "class"));
             element (out, "td", "small", get_string (e, "message"));
             g_string_append (out, "</tr>\n");
           }

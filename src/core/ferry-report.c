@@ -3150,6 +3150,18 @@ build_completion (Snapshot     *snapshot,
       }
   }
 
+  /* "NAME stays NOT VALID: why" (ferry-journal.c): a few at most. */
+  {
+    g_autoptr(GPtrArray) not_valid = g_ptr_array_new ();
+
+    for (guint e = 0; e < data->events->len; e++)
+      {
+        Event *ev = &g_array_index (data->events, Event, e);
+
+        if (g_str_equal (ev->action, "left-not-valid") && ev->detail != NULL)
+          g_ptr_array_add (not_valid, ev->detail);
+      }
+
   for (guint i = 0; i < data->ddl->len; i++)
     {
       Ddl *d = &g_array_index (data->ddl, Ddl, i);
@@ -3159,12 +3171,10 @@ build_completion (Snapshot     *snapshot,
       const char *st;
       gboolean left_not_valid = FALSE;
 
-      for (guint e = 0; e < data->events->len; e++)
+      for (guint e = 0; e < not_valid->len && d->object != NULL && *d->object != '\0'; e++)
         {
-          Event *ev = &g_array_index (data->events, Event, e);
-          if (g_str_equal (ev->action, "left-not-valid") && d->object && *d->object &&
-              ev->detail && g_str_has_prefix (ev->detail, d->object))
-            left_not_valid = TRUE;
+          const char *detail = g_ptr_array_index (not_valid, e);
+          left_not_valid |= g_str_has_prefix (detail, d->object) && detail[strlen (d->object)] == ' ';
         }
 
       if (d->restored <= 0)
@@ -3187,6 +3197,7 @@ build_completion (Snapshot     *snapshot,
       json_object_set_string_member (o, "status", st);
       array_add_object (ddl, o);
     }
+  }
   json_object_set_int_member (ddl_totals, "total", data->ddl->len);
   json_object_set_int_member (ddl_totals, "restored", ddl_restored);
   json_object_set_int_member (ddl_totals, "validated", ddl_validated);
