@@ -47,7 +47,11 @@ G_DEFINE_EXTENDED_ERROR (FerryError, ferry_error)
   const char *                                                       \
   ferry_error_get_##field (const GError *error)                      \
   {                                                                  \
-    FerryErrorPrivate *priv = ferry_error_get_private (error);      \
+    FerryErrorPrivate *priv;                                         \
+                                                                     \
+    if (error == NULL || error->domain != FERRY_ERROR)               \
+      return NULL;                                                   \
+    priv = ferry_error_get_private (error);                          \
     return priv != NULL ? priv->field : NULL;                        \
   }
 

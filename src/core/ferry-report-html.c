@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -512,7 +514,7 @@ masthead (GString    *out,
   g_string_append (out, "\n<p class=\"subtitle\">");
   if (m != NULL && get_int (m, "id", 0) > 0)
     {
-      escf (out, _("Migration %" G_GINT64_FORMAT), get_int (m, "id", 0));
+      escf (out, _("Migration %" PRId64), get_int (m, "id", 0));
       g_string_append (out, " · ");
     }
   {
@@ -1005,7 +1007,7 @@ throughput_chart (GString    *out,
     g_autofree char *step_text = ferry_report_format_duration (bucket);
 
     escf (out, _("Top: data copied per second (%s), each chunk’s bytes spread over the time it ran, "
-                 "in steps of %s. Bottom: chunks in flight against the %" G_GINT64_FORMAT
+                 "in steps of %s. Bottom: chunks in flight against the %" PRId64
                  " workers (dashed). Times from the start of the migration."),
           unit_name, step_text, parallel);
   }
@@ -1229,7 +1231,7 @@ graph_picture (GString    *out,
         {
           double y = 4 + l * row_h;
           g_string_append_printf (out, "<text class=\"level-label\" x=\"0\" y=\"%.1f\">", y + 11);
-          escf (out, _("Level %" G_GINT64_FORMAT), l);
+          escf (out, _("Level %" PRId64), l);
           g_string_append (out, "</text>");
           g_string_append_printf (out, "<rect class=\"bar-fill\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\"/>",
                                   left + 10, y + 2, MAX ((W - left - 80) * per_level[l] / max, 1), row_h - 5);
@@ -1237,7 +1239,7 @@ graph_picture (GString    *out,
                                   left + 16 + (W - left - 80) * per_level[l] / max, y + 11, per_level[l]);
         }
       g_string_append (out, "</svg><figcaption>");
-      escf (out, _("%u tables on %" G_GINT64_FORMAT " levels: too many to draw one by one. Level 0 holds "
+      escf (out, _("%u tables on %" PRId64 " levels: too many to draw one by one. Level 0 holds "
                    "the tables that reference no other; each level waits for the ones above."),
             n, levels);
       g_string_append (out, "</figcaption></figure>\n");
@@ -1346,7 +1348,7 @@ graph_picture (GString    *out,
         g_string_append_printf (out, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\"/>",
                                 level_top[l] - band_gap / 2 + 2, W, level_top[l + 1] - level_top[l]);
       g_string_append_printf (out, "<text class=\"level-label\" x=\"4\" y=\"%.1f\">", level_top[l] + 11);
-      escf (out, _("Level %" G_GINT64_FORMAT), l);
+      escf (out, _("Level %" PRId64), l);
       g_string_append (out, "</text>");
     }
 
@@ -1421,7 +1423,7 @@ graph_picture (GString    *out,
   for (guint i = 0; i < schemas->len; i++)
     legend_item (out, schema_colours[i % G_N_ELEMENTS (schema_colours)], g_ptr_array_index (schemas, i));
   g_string_append (out, "</div><figcaption>");
-  escf (out, _("%u tables on %" G_GINT64_FORMAT " levels, coloured by schema. Level 0 holds the tables that "
+  escf (out, _("%u tables on %" PRId64 " levels, coloured by schema. Level 0 holds the tables that "
                "reference no other; a line joins a referenced table (above) to a table that references it. "
                "Dashed red lines (%u) are the foreign keys dropped to break a cycle and added back afterwards."),
         n, levels, n_breaking);
@@ -1498,26 +1500,26 @@ render_readiness (GString    *out,
                                           "Ready, with %" G_GINT64_FORMAT " warnings", warn), warn);
   else
     headline = g_strdup (_("Ready to migrate"));
-  text = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " checks passed (%.0f%%); "
-                            "%" G_GINT64_FORMAT " warnings, %" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT " skipped."),
+  text = g_strdup_printf (_("%" PRId64 " of %" PRId64 " checks passed (%.0f%%); "
+                            "%" PRId64 " warnings, %" PRId64 " failed, %" PRId64 " skipped."),
                           pass, pass + warn + fail, get_double (r, "score", 0), warn, fail, skipped);
   banner (out, !ready ? "fail" : warn > 0 ? "warning" : "pass", headline, text);
 
   cards_begin (out);
   {
     g_autofree char *score = g_strdup_printf ("%.0f %%", get_double (r, "score", 0));
-    g_autofree char *score_note = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " checks"),
+    g_autofree char *score_note = g_strdup_printf (_("%" PRId64 " of %" PRId64 " checks"),
                                                    pass, pass + warn + fail);
     g_autofree char *n_fail = count (fail);
     g_autofree char *n_warn = count (warn);
     g_autofree char *n_tables = count (get_int (plan, "tables", 0));
-    g_autofree char *n_chunks = g_strdup_printf (_("in %" G_GINT64_FORMAT " chunks, %" G_GINT64_FORMAT " batches"),
+    g_autofree char *n_chunks = g_strdup_printf (_("in %" PRId64 " chunks, %" PRId64 " batches"),
                                                  get_int (plan, "chunks", 0), get_int (plan, "batches", 0));
     g_autofree char *size = bytes_text (get_int (estimate, "bytes", 0));
     g_autofree char *rows_n = count (get_int (estimate, "rows", 0));
     g_autofree char *rows = g_strdup_printf (_("about %s rows"), rows_n);
     g_autofree char *duration = ferry_report_format_duration (get_double (estimate, "seconds", -1));
-    g_autofree char *workers = g_strdup_printf (_("with %" G_GINT64_FORMAT " workers"), get_int (estimate, "workers", 1));
+    g_autofree char *workers = g_strdup_printf (_("with %" PRId64 " workers"), get_int (estimate, "workers", 1));
 
     card (out, _("Checks passed"), score, score_note, ready ? "ok" : "bad");
     card (out, _("Failed"), n_fail, _("must be fixed"), fail > 0 ? "bad" : NULL);
@@ -1782,7 +1784,7 @@ render_progress (GString    *out,
     g_autofree char *done = bytes_text (get_int (p, "bytes_done", 0));
     g_autofree char *total = g_strdup_printf (_("COPY data, of %s on the source’s disk"), size_total);
     g_autofree char *tables_done = g_strdup_printf ("%s / %s", n_completed, n_tables);
-    g_autofree char *tables_note = g_strdup_printf (_("%" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT " skipped"),
+    g_autofree char *tables_note = g_strdup_printf (_("%" PRId64 " failed, %" PRId64 " skipped"),
                                                     get_int (by_status, "failed", 0), get_int (by_status, "skipped", 0));
     g_autofree char *now = ferry_report_format_rate (get_double (p, "bytes_per_second", -1));
     g_autofree char *average = g_strdup_printf (_("average %s"), average_rate);
@@ -1999,7 +2001,7 @@ render_performance (GString    *out,
 
     headline = g_strdup_printf (_("%s from start to end; data copied in %s at %s"), wall_text, data_text, average);
     text = g_strdup_printf (_("%s rows and %s in %s chunks, %.0f%% of the workers’ capacity used; "
-                              "%" G_GINT64_FORMAT " chunk errors, %" G_GINT64_FORMAT " retries."),
+                              "%" PRId64 " chunk errors, %" PRId64 " retries."),
                             rows, size, chunks, get_double (workers, "utilisation_percent", 0),
                             get_int (retries, "errors", 0), get_int (retries, "retries", 0));
   }
@@ -2011,11 +2013,11 @@ render_performance (GString    *out,
     g_autofree char *rows_per_second = count (get_int (summary, "average_rows_per_second", 0));
     g_autofree char *rows_rate = g_strdup_printf (_("%s rows/s"), rows_per_second);
     g_autofree char *util = g_strdup_printf ("%.0f %%", get_double (workers, "utilisation_percent", 0));
-    g_autofree char *util_note = g_strdup_printf (_("of %" G_GINT64_FORMAT " workers, %.1f busy on average"),
+    g_autofree char *util_note = g_strdup_printf (_("of %" PRId64 " workers, %.1f busy on average"),
                                                   get_int (workers, "max_parallel", 0),
                                                   get_double (workers, "average_running", 0));
     g_autofree char *errs = count (get_int (retries, "errors", 0));
-    g_autofree char *errs_note = g_strdup_printf (_("%" G_GINT64_FORMAT " retries, %" G_GINT64_FORMAT " splits"),
+    g_autofree char *errs_note = g_strdup_printf (_("%" PRId64 " retries, %" PRId64 " splits"),
                                                   get_int (retries, "retries", 0), get_int (retries, "splits", 0));
     g_autofree char *started = time_text (summary, "started_at");
 
@@ -2291,7 +2293,7 @@ evidence (GString    *out,
   {
     g_autofree char *a = count (completed);
     g_autofree char *b = count (n_tables);
-    g_autofree char *detail = g_strdup_printf (_("%s of %s tables; %" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT
+    g_autofree char *detail = g_strdup_printf (_("%s of %s tables; %" PRId64 " failed, %" PRId64
                                                  " skipped."), a, b, failed, skipped);
     evidence_row (out, failed > 0 ? "fail" : skipped > 0 || completed < n_tables ? "warning" : "pass",
                   _("Every table was copied"), detail);
@@ -2302,7 +2304,7 @@ evidence (GString    *out,
       g_autofree char *source = count (get_int (totals, "source_rows", 0));
       g_autofree char *target = count (get_int (totals, "target_rows", 0));
       g_autofree char *detail = g_strdup_printf (_("%s rows on the source, %s on the target, counted in the "
-                                                   "snapshot the copy read (%" G_GINT64_FORMAT " tables)."),
+                                                   "snapshot the copy read (%" PRId64 " tables)."),
                                                  source, target, validated);
       gboolean equal = get_int (totals, "source_rows", 0) == get_int (totals, "target_rows", 0) &&
                        (g_strcmp0 (mode, "checksums") == 0 || bad_parts == 0);
@@ -2329,7 +2331,7 @@ evidence (GString    *out,
 
   if (has_value (sequences, "set"))
     {
-      g_autofree char *detail = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+      g_autofree char *detail = g_strdup_printf (_("%" PRId64 " of %" PRId64
                                                    " sequences set to the source’s values."),
                                                  get_int (sequences, "set", 0), get_int (sequences, "total", 0));
       evidence_row (out, get_int (sequences, "set", 0) == get_int (sequences, "total", 0) ? "pass" : "warning",
@@ -2344,8 +2346,8 @@ evidence (GString    *out,
     gint64 not_valid = get_int (ddl_totals, "not_valid", 0);
     g_autofree char *detail = total == 0
       ? g_strdup (_("Nothing was dropped for the load."))
-      : g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " put back (%" G_GINT64_FORMAT
-                           " validated); %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT " left NOT VALID."),
+      : g_strdup_printf (_("%" PRId64 " of %" PRId64 " put back (%" PRId64
+                           " validated); %" PRId64 " pending, %" PRId64 " left NOT VALID."),
                          get_int (ddl_totals, "restored", 0), total, get_int (ddl_totals, "validated", 0),
                          pending, not_valid);
 
@@ -2356,7 +2358,7 @@ evidence (GString    *out,
   {
     g_autofree char *detail = errors == 0
       ? g_strdup (_("No chunk failed."))
-      : g_strdup_printf (_("%" G_GINT64_FORMAT " chunk errors, %" G_GINT64_FORMAT " retries: see the "
+      : g_strdup_printf (_("%" PRId64 " chunk errors, %" PRId64 " retries: see the "
                            "performance report for their causes."), errors, retries);
 
     evidence_row (out, errors == 0 ? "pass" : "warning", _("The copy ran without errors"), detail);
@@ -2424,7 +2426,7 @@ render_completion (GString    *out,
     g_autofree char *n_restored = count (get_int (ddl_totals, "restored", 0));
     g_autofree char *n_ddl = count (get_int (ddl_totals, "total", 0));
     g_autofree char *tables_done = g_strdup_printf ("%s / %s", n_completed, n_tables);
-    g_autofree char *tables_note = g_strdup_printf (_("%" G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT " skipped"),
+    g_autofree char *tables_note = g_strdup_printf (_("%" PRId64 " failed, %" PRId64 " skipped"),
                                                     get_int (totals, "failed", 0), get_int (totals, "skipped", 0));
     g_autofree char *rows = count (get_int (totals, "rows_copied", 0));
     g_autofree char *size = bytes_text (get_int (totals, "bytes_copied", 0));
@@ -2528,7 +2530,7 @@ render_completion (GString    *out,
     element (out, "h3", NULL, _("Sequences"));
     if (has_value (sequences, "set"))
       {
-        g_autofree char *line = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+        g_autofree char *line = g_strdup_printf (_("%" PRId64 " of %" PRId64
                                                    " sequences were set to the source’s values."),
                                                  get_int (sequences, "set", 0), get_int (sequences, "total", 0));
         g_string_append (out, "<p>");
@@ -2787,8 +2789,8 @@ ferry_report_render_html (JsonObject *doc)
   if (m != NULL && get_int (m, "id", 0) > 0)
     {
       /* Translators: the title of a report page: "Completion report — migration 12" */
-      full_title = g_strdup_printf (_("%s — migration %" G_GINT64_FORMAT " — Ferry"), title, get_int (m, "id", 0));
-      running = g_strdup_printf (_("Ferry · %s · migration %" G_GINT64_FORMAT), title, get_int (m, "id", 0));
+      full_title = g_strdup_printf (_("%s — migration %" PRId64 " — Ferry"), title, get_int (m, "id", 0));
+      running = g_strdup_printf (_("Ferry · %s · migration %" PRId64), title, get_int (m, "id", 0));
     }
   else
     {

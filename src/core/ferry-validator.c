@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -3241,7 +3243,7 @@ check_estimated_duration (Run        *run,
   add_item (check, g_dngettext (GETTEXT_PACKAGE, "%u table to copy", "%u tables to copy", ferry_plan_get_n_tables (plan)),
             ferry_plan_get_n_tables (plan));
   add_item (check, _("%s of table data (heap and TOAST, without indexes)"), size);
-  add_item (check, _("about %" G_GINT64_FORMAT " rows (from the statistics)"), rows);
+  add_item (check, _("about %" PRId64 " rows (from the statistics)"), rows);
   add_item (check, g_dngettext (GETTEXT_PACKAGE, "%u chunk", "%u chunks", n_chunks), n_chunks);
 
   explanation = g_strdup_printf (_("An estimate, not a promise: it assumes that each worker "

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "ferry-dashboard-page.h"
@@ -464,7 +466,7 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
   if (ferry_coordinator_get_state (c) == FERRY_STATE_COMPLETED)
     rows = g_strdup_printf ("%" G_GUINT64_FORMAT, ferry_coordinator_get_rows_done (c));
   else
-    rows = g_strdup_printf (_("%" G_GUINT64_FORMAT " of ~%" G_GINT64_FORMAT),
+    rows = g_strdup_printf (_("%" PRIu64 " of ~%" PRId64),
                             ferry_coordinator_get_rows_done (c), ferry_coordinator_get_rows_total (c));
   done_size = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
   total_size = ferry_format_bytes (ferry_coordinator_get_bytes_total (c));

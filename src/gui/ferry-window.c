@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "ferry-connections-page.h"
@@ -409,7 +411,7 @@ initialize_done (GObject      *object,
 
   if (ferry_coordinator_get_resuming (coordinator))
     {
-      g_autofree char *text = g_strdup_printf (_("The target’s journal holds an unfinished migration (%" G_GINT64_FORMAT
+      g_autofree char *text = g_strdup_printf (_("The target’s journal holds an unfinished migration (%" PRId64
                                                  ") of this source. Resuming copies only what is missing."),
                                                ferry_coordinator_get_migration_id (coordinator));
       gtk_label_set_text (self->resume_label, text);
