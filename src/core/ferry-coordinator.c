@@ -1721,6 +1721,19 @@ work_from_chunk (FerryCoordinator  *self,
   return work;
 }
 
+/* The list holds @order's tables, in that order (and maybe more after). */
+static gboolean
+table_list_holds (FerryTableList *list,
+                  GPtrArray      *order)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (list)) < order->len)
+    return FALSE;
+  for (guint i = 0; i < order->len; i++)
+    if (ferry_table_list_get_table (list, i) != g_ptr_array_index (order, i))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 build_work (FerryCoordinator  *self,
             PrepareResult     *prepared,
@@ -1731,6 +1744,12 @@ build_work (FerryCoordinator  *self,
   clear_run (self);
   self->work = g_ptr_array_new_with_free_func ((GDestroyNotify)work_free);
   self->validation = g_ptr_array_new ();
+
+  /* A second run of the readiness checks reads both catalogs again, into
+   * new FerryTable objects: the list must show the tables this run
+   * updates, not those of initialize(). */
+  if (!table_list_holds (self->tables, order))
+    ferry_table_list_splice (self->tables, order);
 
   for (guint i = 0; i < order->len; i++)
     {
