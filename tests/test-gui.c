@@ -17,6 +17,7 @@
 #include "ferry-application.h"
 #include "ferry-dashboard-page.h"
 #include "ferry-error-dialog.h"
+#include "ferry-monitor.h"
 #include "ferry-readiness-page.h"
 #include "ferry-test-cluster.h"
 #include "ferry-window.h"
@@ -320,13 +321,39 @@ test_full_migration (void)
   spin_for (200);
 }
 
-/* The dashboard follows status changes as they happen. */
+/* The dashboard follows status changes as they happen: after every
+ * refresh, the "running" filter shows exactly the tables that run. */
+typedef struct {
+  GListModel     *model;
+  FerryTableList *tables;
+  guint           refreshes;
+  guint           running_shown;
+  guint           running_notified;
+} Follow;
+
+static void
+on_sampled (FerryMonitor *monitor,
+            Follow       *follow)
+{
+  guint running = ferry_table_list_count_status (follow->tables, FERRY_TABLE_STATUS_RUNNING);
+
+  g_assert_cmpuint (g_list_model_get_n_items (follow->model), ==, running);
+  for (guint i = 0; i < g_list_model_get_n_items (follow->model); i++)
+    {
+      g_autoptr(FerryTable) table = g_list_model_get_item (follow->model, i);
+      g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_RUNNING);
+    }
+  follow->refreshes++;
+  follow->running_shown += running;
+}
+
 static void
 on_status_seen (FerryTable *table,
                 GParamSpec *pspec,
-                guint      *changes)
+                Follow     *follow)
 {
-  (*changes)++;
+  if (ferry_table_get_status (table) == FERRY_TABLE_STATUS_RUNNING)
+    follow->running_notified++;
 }
 
 static void
@@ -336,13 +363,11 @@ test_dashboard_follows_status (void)
   g_autofree char *target = NULL;
   g_autoptr(FerryConfig) config = NULL;
   g_autoptr(GError) error = NULL;
+  FerryDashboardPage *page;
   FerryWindow *window;
   FerryCoordinator *c;
   GtkColumnView *column_view;
-  GListModel *model;
-  g_autoptr(FerryTable) first = NULL;
-  guint changes = 0;
-  guint running_seen = 0;
+  Follow follow = { 0 };
 
   if (!ensure_cluster ())
     return;
@@ -352,33 +377,36 @@ test_dashboard_follows_status (void)
 
   window = open_window (config);
   c = ferry_window_get_coordinator (window);
-  column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
-  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
-  g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
+  page = FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration"));
+  column_view = ferry_dashboard_page_get_column_view (page);
+  follow.model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  follow.tables = ferry_coordinator_get_tables (c);
+  g_assert_cmpuint (g_list_model_get_n_items (follow.model), >, 100);
 
-  first = g_list_model_get_item (model, 0);
-  g_signal_connect (first, "notify::status", G_CALLBACK (on_status_seen), &changes);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (follow.tables)); i++)
+    g_signal_connect (ferry_table_list_get_table (follow.tables, i), "notify::status",
+                      G_CALLBACK (on_status_seen), &follow);
+
+  /* The page refreshes on the monitor's samples; this runs after it. */
+  ferry_dashboard_page_set_filter (page, "running");
+  g_signal_connect_after (ferry_coordinator_get_monitor (c), "sampled", G_CALLBACK (on_sampled), &follow);
 
   g_assert_true (ferry_coordinator_start (c, &error));
   g_assert_no_error (error);
-
-  /* The "running" filter shows running tables while they run. */
-  ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "running");
-  while (!is_resting (window))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-        {
-          g_autoptr(FerryTable) table = g_list_model_get_item (model, i);
-          if (ferry_table_get_status (table) == FERRY_TABLE_STATUS_RUNNING)
-            running_seen++;
-        }
-    }
+  spin_until (is_resting, window, 300);
 
   g_assert_cmpint (ferry_coordinator_get_state (c), ==, FERRY_STATE_COMPLETED);
-  g_assert_cmpuint (changes, >=, 1);
-  g_assert_cmpint (ferry_table_get_status (first), ==, FERRY_TABLE_STATUS_COMPLETED);
-  g_assert_cmpuint (running_seen, >, 0);
+  g_assert_cmpuint (follow.refreshes, >, 0);
+  g_assert_cmpuint (follow.running_notified, >=, g_list_model_get_n_items (G_LIST_MODEL (follow.tables)) - 1);
+
+  /* At rest, every table shows as completed. */
+  ferry_dashboard_page_set_filter (page, "completed");
+  spin_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (follow.model), ==,
+                    ferry_table_list_count_status (follow.tables, FERRY_TABLE_STATUS_COMPLETED));
+  g_signal_handlers_disconnect_by_data (ferry_coordinator_get_monitor (c), &follow);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (follow.tables)); i++)
+    g_signal_handlers_disconnect_by_data (ferry_table_list_get_table (follow.tables, i), &follow);
 
   gtk_window_destroy (GTK_WINDOW (window));
   spin_for (200);

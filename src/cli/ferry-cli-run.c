@@ -18,6 +18,7 @@
 #include "ferry-coordinator.h"
 #include "ferry-enum-types.h"
 #include "ferry-monitor.h"
+#include "ferry-webhooks.h"
 
 typedef struct {
   FerryCliOptions   *options;
@@ -382,6 +383,7 @@ ferry_cli_run (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FerryConfig) config = NULL;
   g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(FerryWebhooks) webhooks = NULL;
   g_autoptr(GError) error = NULL;
   gboolean force = FALSE;
   gboolean no_check = FALSE;
@@ -472,6 +474,17 @@ ferry_cli_run (int    argc,
         }
     }
 
+  /* notifications.webhooks: state changes, completion, escalations
+   * (ferry-webhooks.c; the secret comes from the environment). */
+  if (!(webhooks = ferry_webhooks_new_for_config (config, NULL, &error)))
+    {
+      ferry_cli_print_error (&options, error);
+      return FERRY_EXIT_USAGE;
+    }
+  if (ferry_webhooks_get_n_urls (webhooks) > 0 && !ferry_webhooks_is_signed (webhooks) && !options.json)
+    g_printerr ("%s\n", _("Warning: webhooks are not signed; set FERRY_WEBHOOK_SECRET to sign them"));
+  ferry_webhooks_attach (webhooks, coordinator);
+
   g_signal_connect (coordinator, "event", G_CALLBACK (on_event), &ctx);
   g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &ctx);
   g_signal_connect (coordinator, "state-changed", G_CALLBACK (on_state_changed), &ctx);
@@ -500,6 +513,11 @@ ferry_cli_run (int    argc,
 
   print_summary (&ctx);
   write_completion_report (&ctx, config);
+
+  /* The last webhooks (the final state) go out before the process ends. */
+  ferry_webhooks_detach (webhooks);
+  if (ferry_webhooks_get_n_pending (webhooks) > 0 && !ferry_webhooks_flush (webhooks, 15000))
+    g_printerr (_("Warning: %u webhook(s) could not be delivered\n"), ferry_webhooks_get_n_pending (webhooks));
   return exit_for_state (state);
 }
 

@@ -273,7 +273,10 @@ ferry_service_broadcast (FerryService *self,
 
   /* A copy of the list: a client may close (and leave it) meanwhile. */
   {
-    g_autoptr(GPtrArray) clients = g_ptr_array_copy (self->clients, NULL, NULL);
+    g_autoptr(GPtrArray) clients = g_ptr_array_sized_new (self->clients->len);
+
+    for (guint i = 0; i < self->clients->len; i++)
+      g_ptr_array_add (clients, g_ptr_array_index (self->clients, i));
 
     for (guint i = 0; i < clients->len; i++)
       send_to (g_ptr_array_index (clients, i), type, text, length, droppable);
@@ -527,6 +530,12 @@ ferry_service_stream_dispose (FerryService *self)
 
 /* --- clients ----------------------------------------------------------- */
 
+static gboolean
+nothing_more (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_closed (SoupWebsocketConnection *connection,
            StreamClient            *client)
@@ -542,7 +551,7 @@ on_closed (SoupWebsocketConnection *connection,
   if (self->clients != NULL && g_ptr_array_find (self->clients, client, &index))
     g_ptr_array_steal_index (self->clients, index);
   g_clear_signal_handler (&client->closed_id, connection);
-  g_idle_add_full (G_PRIORITY_DEFAULT, (GSourceFunc)G_SOURCE_REMOVE, client, (GDestroyNotify)stream_client_free);
+  g_idle_add_full (G_PRIORITY_DEFAULT, nothing_more, client, (GDestroyNotify)stream_client_free);
 }
 
 void

@@ -1493,11 +1493,11 @@ render_readiness (GString    *out,
   masthead (out, doc, _("Readiness report"));
 
   if (!ready)
-    headline = g_strdup_printf (ngettext ("Not ready: %" G_GINT64_FORMAT " check failed",
-                                          "Not ready: %" G_GINT64_FORMAT " checks failed", fail), fail);
+    headline = g_strdup_printf (ngettext ("Not ready: %" PRId64 " check failed",
+                                          "Not ready: %" PRId64 " checks failed", fail), fail);
   else if (warn > 0)
-    headline = g_strdup_printf (ngettext ("Ready, with %" G_GINT64_FORMAT " warning",
-                                          "Ready, with %" G_GINT64_FORMAT " warnings", warn), warn);
+    headline = g_strdup_printf (ngettext ("Ready, with %" PRId64 " warning",
+                                          "Ready, with %" PRId64 " warnings", warn), warn);
   else
     headline = g_strdup (_("Ready to migrate"));
   text = g_strdup_printf (_("%" PRId64 " of %" PRId64 " checks passed (%.0f%%); "
@@ -1670,8 +1670,8 @@ render_readiness (GString    *out,
 
                 g_string_append (out, "<li>");
                 /* Translators: one batch of the plan: "Batch 3: level 1, 10 tables" */
-                escf (out, ngettext ("Batch %" G_GINT64_FORMAT ": level %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " table",
-                                     "Batch %" G_GINT64_FORMAT ": level %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " tables",
+                escf (out, ngettext ("Batch %" PRId64 ": level %" PRId64 ", %" PRId64 " table",
+                                     "Batch %" PRId64 ": level %" PRId64 ", %" PRId64 " tables",
                                      get_int (b, "tables", 0)),
                       get_int (b, "number", 0), get_int (b, "level", 0), get_int (b, "tables", 0));
                 g_string_append (out, "</li>");

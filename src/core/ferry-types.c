@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib-object.h>
+#include <glib/gi18n-lib.h>
 
 #include "ferry-types.h"
 
@@ -60,4 +61,28 @@ ferry_format_bytes (guint64 bytes)
   if (value < 10.0)
     return g_strdup_printf ("%.1f %s", value, units[unit]);
   return g_strdup_printf ("%.0f %s", value, units[unit]);
+}
+
+/**
+ * ferry_phase_to_string:
+ * @phase: a phase of a run, as FerryCoordinator:phase names it
+ *
+ * The phase in words, for people.
+ */
+const char *
+ferry_phase_to_string (const char *phase)
+{
+  if (phase == NULL)
+    return "";
+  if (g_str_equal (phase, "prepare"))
+    return _("preparing: journal, schema, constraints, snapshot");
+  if (g_str_equal (phase, "data"))
+    return _("copying the data");
+  if (g_str_equal (phase, "sequences"))
+    return _("setting sequences, restoring the rest of the schema");
+  if (g_str_equal (phase, "validation"))
+    return _("validating: comparing both sides");
+  if (g_str_equal (phase, "done"))
+    return _("done");
+  return phase;
 }

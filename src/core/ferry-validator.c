@@ -429,7 +429,7 @@ prepare_target (FerryValidator  *self,
   g_clear_object (&self->target_catalog);
 
   if (!open_connection (self, &self->target, ferry_config_get_target (self->config),
-                        "target", cancellable, &local_error) ||
+                        _("target"), cancellable, &local_error) ||
       !read_server_info (self->target, &self->target_info, &local_error) ||
       !ferry_catalog_load (catalog, self->target, self->config, cancellable, &local_error))
     {
@@ -477,7 +477,7 @@ ferry_validator_prepare (FerryValidator  *self,
 
   catalog = ferry_catalog_new ();
   if (!open_connection (self, &self->source, ferry_config_get_source (self->config),
-                        "source", cancellable, &local_error) ||
+                        _("source"), cancellable, &local_error) ||
       !read_server_info (self->source, &self->source_info, &local_error) ||
       !ferry_catalog_load (catalog, self->source, self->config, cancellable, &local_error) ||
       !ferry_catalog_load_key_ranges (catalog, self->source,
@@ -2439,8 +2439,8 @@ check_target_tables_empty (Run        *run,
 
       n_not_empty++;
       if (t->row_estimate > 0)
-        add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s (about %" G_GINT64_FORMAT " row)",
-                                                       "%s (about %" G_GINT64_FORMAT " rows)", (gulong)t->row_estimate),
+        add_item (check, g_dngettext (GETTEXT_PACKAGE, "%s (about %" PRId64 " row)",
+                                                       "%s (about %" PRId64 " rows)", (gulong)t->row_estimate),
                   t->display_name, t->row_estimate);
       else
         add_item (check, _("%s (has rows; not analyzed yet)"), t->display_name);
@@ -3762,7 +3762,7 @@ apply_copy_schema (FerryValidator  *self,
   g_string_append (script, "\nCOMMIT;\n");
 
   /* A connection of its own: pg_dump's script changes session settings. */
-  connection = ferry_connection_new (ferry_connection_get_conninfo (self->target), "target");
+  connection = ferry_connection_new (ferry_connection_get_conninfo (self->target), _("target"));
   if (!ferry_connection_open (connection, ferry_config_get_connect_timeout (self->config), 0,
                               cancellable, error))
     return FALSE;

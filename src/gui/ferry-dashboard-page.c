@@ -402,24 +402,6 @@ format_duration (double seconds)
   return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
 }
 
-static const char *
-phase_text (const char *phase)
-{
-  if (phase == NULL)
-    return "";
-  if (g_str_equal (phase, "prepare"))
-    return _("Preparing: journal, schema, constraints, snapshot");
-  if (g_str_equal (phase, "data"))
-    return _("Copying the data");
-  if (g_str_equal (phase, "sequences"))
-    return _("Setting sequences and restoring the schema’s last part");
-  if (g_str_equal (phase, "validation"))
-    return _("Validating: comparing both sides");
-  if (g_str_equal (phase, "done"))
-    return _("Done");
-  return phase;
-}
-
 /**
  * ferry_dashboard_page_update:
  *
@@ -461,7 +443,7 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
   percent = g_strdup_printf ("%.0f%%", 100.0 * fraction);
   gtk_label_set_text (self->percent_label, percent);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  gtk_label_set_text (self->phase_label, phase_text (ferry_coordinator_get_phase (c)));
+  gtk_label_set_text (self->phase_label, ferry_phase_to_string (ferry_coordinator_get_phase (c)));
 
   if (ferry_coordinator_get_state (c) == FERRY_STATE_COMPLETED)
     rows = g_strdup_printf ("%" G_GUINT64_FORMAT, ferry_coordinator_get_rows_done (c));
