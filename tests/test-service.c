@@ -35,6 +35,7 @@
 #include <libsoup/soup.h>
 
 #include "ferry-enum-types.h"
+#include "ferry-remote.h"
 #include "ferry-service.h"
 #include "ferry-service-tokens.h"
 #include "ferry-test-migrate.h"
@@ -252,6 +253,7 @@ typedef struct {
   GPtrArray               *messages;   /* JsonObject* */
   guint64                  last_seq;
   gboolean                 seq_ordered;
+  guint                    seq_gaps;
 } WsClient;
 
 static void
@@ -289,8 +291,12 @@ ws_message (SoupWebsocketConnection *connection,
   g_assert_true (json_object_has_member (o, "type"));
   g_assert_true (json_object_has_member (o, "at"));
   seq = json_object_get_int_member (o, "seq");
-  if (seq <= ws->last_seq)
+  /* hello carries the number of the last broadcast; every broadcast
+   * after it the next number */
+  if (ws->messages->len > 0 && seq <= ws->last_seq)
     ws->seq_ordered = FALSE;
+  if (ws->messages->len > 0 && seq > ws->last_seq + 1)
+    ws->seq_gaps++;
   ws->last_seq = seq;
   g_ptr_array_add (ws->messages, json_object_ref (o));
 }
@@ -1130,6 +1136,7 @@ test_service_run (void)
   /* --- what the stream said --------------------------------------------- */
   iterate_for (300);
   g_assert_true (ws->seq_ordered);
+  g_assert_cmpuint (ws->seq_gaps, ==, 0);
   g_assert_cmpuint (ws_count (ws, "hello"), ==, 1);
   g_assert_true (ws_saw_state (ws, "running"));
   g_assert_true (ws_saw_state (ws, "paused"));
@@ -1456,6 +1463,313 @@ test_tls (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The app's side: FerryRemote (src/gui/ferry-remote.c)                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  JsonNode *node;
+  GBytes   *bytes;
+  char     *content_type;
+} Async;
+
+static void
+async_clear (Async *a)
+{
+  g_clear_error (&a->error);
+  g_clear_pointer (&a->node, json_node_unref);
+  g_clear_pointer (&a->bytes, g_bytes_unref);
+  g_clear_pointer (&a->content_type, g_free);
+  a->done = a->ok = FALSE;
+}
+
+static gboolean
+async_done (gpointer data)
+{
+  return ((Async *)data)->done;
+}
+
+static void
+remote_connected (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Async *a = user_data;
+
+  a->ok = ferry_remote_connect_finish (FERRY_REMOTE (object), result, &a->error);
+  a->done = TRUE;
+}
+
+static void
+remote_acted (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Async *a = user_data;
+
+  a->ok = ferry_remote_action_finish (FERRY_REMOTE (object), result, &a->error);
+  a->done = TRUE;
+}
+
+static void
+remote_resolved (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Async *a = user_data;
+
+  a->ok = ferry_remote_resolve_finish (FERRY_REMOTE (object), result, &a->error);
+  a->done = TRUE;
+}
+
+static void
+remote_got_json (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Async *a = user_data;
+
+  a->node = ferry_remote_get_finish (FERRY_REMOTE (object), result, &a->error);
+  a->ok = a->node != NULL;
+  a->done = TRUE;
+}
+
+static void
+remote_got_bytes (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Async *a = user_data;
+
+  a->bytes = ferry_remote_get_bytes_finish (FERRY_REMOTE (object), result, &a->content_type, &a->error);
+  a->ok = a->bytes != NULL;
+  a->done = TRUE;
+}
+
+static gboolean
+remote_connect (FerryRemote *remote,
+                GError     **error)
+{
+  Async a = { 0 };
+
+  ferry_remote_connect_async (remote, NULL, remote_connected, &a);
+  iterate_until (async_done, &a, 60, "FerryRemote to connect");
+  if (a.error != NULL)
+    g_propagate_error (error, g_steal_pointer (&a.error));
+  return a.ok;
+}
+
+typedef struct {
+  guint state_changes;
+  guint samples;
+  guint disconnects;
+  guint events;
+} RemoteSeen;
+
+static void
+remote_state_changed (FerryRemote *remote,
+                      FerryState   old_state,
+                      FerryState   new_state,
+                      RemoteSeen  *seen)
+{
+  g_assert_cmpint (old_state, !=, new_state);
+  g_assert_cmpint (new_state, ==, ferry_remote_get_state (remote));
+  seen->state_changes++;
+}
+
+static void
+remote_sampled (FerryRemote *remote,
+                RemoteSeen  *seen)
+{
+  seen->samples++;
+}
+
+static void
+remote_disconnected (FerryRemote  *remote,
+                     const GError *error,
+                     RemoteSeen   *seen)
+{
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION);
+  seen->disconnects++;
+}
+
+static void
+remote_event (FerryRemote *remote,
+              const char  *action,
+              const char  *detail,
+              RemoteSeen  *seen)
+{
+  seen->events++;
+}
+
+static gboolean
+remote_completed (gpointer data)
+{
+  return ferry_remote_get_state (data) == FERRY_STATE_COMPLETED;
+}
+
+static gboolean
+remote_is_connected (gpointer data)
+{
+  return ferry_remote_get_connected (data);
+}
+
+static gboolean
+remote_is_disconnected (gpointer data)
+{
+  return !ferry_remote_get_connected (data);
+}
+
+static void
+test_remote (void)
+{
+  g_autofree char *target = new_target ("svc_remote");
+  g_autoptr(FerryConfig) config = test_config (target, NULL);
+  g_autoptr(FerryCoordinator) coordinator = ferry_test_coordinator_new_ready (config);
+  g_autoptr(FerryServiceTokens) tokens = test_tokens ();
+  g_autoptr(FerryService) service = ferry_service_new (coordinator, tokens);
+  g_autoptr(FerryRemote) wrong = NULL;
+  g_autoptr(FerryRemote) reader = NULL;
+  g_autoptr(FerryRemote) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *root = NULL;
+  FerryTableList *local, *mirror;
+  RemoteSeen seen = { 0 };
+  Async a = { 0 };
+  guint port;
+
+  ferry_service_listen (service, "127.0.0.1", 0, NULL, &error);
+  g_assert_no_error (error);
+  url = ferry_service_dup_url (service);
+  port = ferry_service_get_port (service);
+  root = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  /* A wrong token: refused, and no retrying */
+  wrong = ferry_remote_new (url, "wrong-token-wrong-token");
+  g_assert_false (remote_connect (wrong, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "401"));
+  g_clear_error (&error);
+  g_assert_false (ferry_remote_get_connected (wrong));
+
+  /* A read-only token (and the service's root URL): it reads, it may not act */
+  reader = ferry_remote_new (root, READ_TOKEN);
+  g_assert_cmpstr (ferry_remote_get_url (reader), ==, url);
+  g_assert_true (remote_connect (reader, &error));
+  g_assert_no_error (error);
+  g_assert_false (ferry_remote_get_can_control (reader));
+  g_assert_cmpstr (ferry_remote_get_token_name (reader), ==, "read-only");
+  ferry_remote_action_async (reader, "pause", NULL, NULL, remote_acted, &a);
+  iterate_until (async_done, &a, 30, "the refused pause");
+  g_assert_false (a.ok);
+  g_assert_nonnull (strstr (a.error->message, "403"));
+  async_clear (&a);
+
+  /* A control token: the mirror follows the run */
+  remote = ferry_remote_new (url, CONTROL_TOKEN);
+  g_signal_connect (remote, "state-changed", G_CALLBACK (remote_state_changed), &seen);
+  g_signal_connect (remote, "sampled", G_CALLBACK (remote_sampled), &seen);
+  g_signal_connect (remote, "disconnected", G_CALLBACK (remote_disconnected), &seen);
+  g_signal_connect (remote, "event", G_CALLBACK (remote_event), &seen);
+  g_assert_true (remote_connect (remote, &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_remote_get_connected (remote));
+  g_assert_true (ferry_remote_get_can_control (remote));
+  g_assert_cmpint (ferry_remote_get_state (remote), ==, FERRY_STATE_READY);
+
+  local = ferry_coordinator_get_tables (coordinator);
+  mirror = ferry_remote_get_tables (remote);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mirror)), ==, g_list_model_get_n_items (G_LIST_MODEL (local)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (local)); i++)
+    {
+      FerryTable *l = ferry_table_list_get_table (local, i);
+      FerryTable *m = ferry_table_list_get_table (mirror, i);
+
+      g_assert_cmpstr (ferry_table_get_display_name (m), ==, ferry_table_get_display_name (l));
+      g_assert_cmpuint (ferry_table_get_size_bytes (m), ==, ferry_table_get_size_bytes (l));
+      g_assert_cmpint (ferry_table_get_level (m), ==, ferry_table_get_level (l));
+    }
+
+  /* start, pause, resume, through the mirror */
+  {
+    g_autoptr(JsonObject) body = json_object_new ();
+
+    json_object_set_boolean_member (body, "check", FALSE);
+    ferry_remote_action_async (remote, "start", body, NULL, remote_acted, &a);
+    iterate_until (async_done, &a, 30, "the start");
+    g_assert_no_error (a.error);
+    g_assert_true (a.ok);
+    async_clear (&a);
+  }
+  iterate_until (remote_completed, remote, 300, "the mirror to see the migration complete");
+  iterate_for (300);
+
+  g_assert_cmpuint (seen.state_changes, >=, 2);
+  g_assert_cmpuint (seen.samples, >=, 1);
+  g_assert_cmpuint (ferry_remote_get_samples (remote)->len, ==, seen.samples);
+  g_assert_cmpuint (seen.events, >=, 1);
+  g_assert_cmpuint (ferry_remote_get_rows_done (remote), ==, ferry_coordinator_get_rows_done (coordinator));
+  g_assert_cmpuint (ferry_remote_get_bytes_done (remote), ==, ferry_coordinator_get_bytes_done (coordinator));
+  g_assert_cmpfloat (ferry_remote_get_fraction (remote), ==, 1.0);
+  g_assert_cmpint (ferry_remote_get_migration_id (remote), ==, ferry_coordinator_get_migration_id (coordinator));
+  g_assert_cmpint (ferry_remote_get_state (reader), ==, FERRY_STATE_COMPLETED);
+  for (guint s = 0; s < FERRY_TABLE_STATUS_LAST; s++)
+    g_assert_cmpuint (ferry_table_list_count_status (mirror, s), ==, ferry_table_list_count_status (local, s));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (local)); i++)
+    g_assert_cmpuint (ferry_table_get_rows_done (ferry_table_list_get_table (mirror, i)), ==,
+                      ferry_table_get_rows_done (ferry_table_list_get_table (local, i)));
+
+  /* errors come back as FerryError codes */
+  ferry_remote_resolve_async (remote, "core.currencies", FERRY_RESOLUTION_RETRY, NULL, remote_resolved, &a);
+  iterate_until (async_done, &a, 30, "the refused resolution");
+  g_assert_error (a.error, FERRY_ERROR, FERRY_ERROR_STATE);
+  async_clear (&a);
+  ferry_remote_resolve_async (remote, "public.nope", FERRY_RESOLUTION_RETRY, NULL, remote_resolved, &a);
+  iterate_until (async_done, &a, 30, "the refused resolution");
+  g_assert_error (a.error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+  async_clear (&a);
+  ferry_remote_action_async (remote, "pause", NULL, NULL, remote_acted, &a);
+  iterate_until (async_done, &a, 30, "the refused pause");
+  g_assert_error (a.error, FERRY_ERROR, FERRY_ERROR_STATE);
+  async_clear (&a);
+
+  /* reads for the other pages */
+  ferry_remote_get_async (remote, "plan", NULL, remote_got_json, &a);
+  iterate_until (async_done, &a, 30, "the plan");
+  g_assert_no_error (a.error);
+  g_assert_true (json_object_has_member (json_node_get_object (a.node), "batches"));
+  async_clear (&a);
+  ferry_remote_get_async (remote, "reports/completion?format=html", NULL, remote_got_bytes, &a);
+  iterate_until (async_done, &a, 60, "the report");
+  g_assert_no_error (a.error);
+  g_assert_true (g_str_has_prefix (a.content_type, "text/html"));
+  g_assert_cmpuint (g_bytes_get_size (a.bytes), >, 1000);
+  async_clear (&a);
+
+  /* The service goes away and comes back on the same port: the mirror
+   * notices, and reconnects by itself. */
+  ferry_service_shutdown (service);
+  g_clear_object (&service);
+  iterate_until (remote_is_disconnected, remote, 30, "the mirror to notice");
+  g_assert_cmpuint (seen.disconnects, ==, 1);
+  service = ferry_service_new (coordinator, tokens);
+  ferry_service_listen (service, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  iterate_until (remote_is_connected, remote, 60, "the mirror to reconnect");
+  g_assert_cmpint (ferry_remote_get_state (remote), ==, FERRY_STATE_COMPLETED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mirror)), ==, g_list_model_get_n_items (G_LIST_MODEL (local)));
+
+  ferry_remote_disconnect (remote);
+  ferry_remote_disconnect (reader);
+  g_assert_false (ferry_remote_get_connected (remote));
+  ferry_service_shutdown (service);
+  iterate_for (200);
+}
+
+/* ------------------------------------------------------------------ */
 /* The programs: ferry-cli run and ferry-cli serve, with webhooks        */
 /* ------------------------------------------------------------------ */
 
@@ -1666,6 +1980,7 @@ main (int   argc,
 
   g_test_add_func ("/service/run", test_service_run);
   g_test_add_func ("/service/tls", test_tls);
+  g_test_add_func ("/service/remote", test_remote);
   g_test_add_func ("/service/cli-run-webhooks", test_cli_run_webhooks);
   g_test_add_func ("/service/cli-serve", test_cli_serve);
 

@@ -1,9 +1,11 @@
 /* ferry-service-stream.c — the WebSocket event stream, /api/v1/events/stream
  *
  * Every message is a JSON object with "type", "seq" (one counter for the
- * service, so that a client sees what it missed) and "at":
+ * service's broadcasts, so that a client sees what it missed: a gap means
+ * skipped progress samples, or types it filtered out) and "at":
  *
- *   hello         on connect: the API version and the whole status
+ *   hello         on connect: the API version and the whole status; its
+ *                 seq is that of the last message sent to anyone
  *   state         a state change: from, to, and the progress figures
  *   pausing       a pause was asked for, or withdrawn
  *   progress      the progress figures, at every monitor sample (1 s)
@@ -18,8 +20,8 @@
  * Sending never waits: the message goes to libsoup's queue for the
  * connection, which writes it as the socket takes it. A client that does
  * not keep up would make that queue grow without end, so the service
- * watches the kernel's send queue of each client socket (TIOCOUTQ): while
- * it is not empty the client is behind; progress samples are skipped for
+ * watches what the kernel could not send yet on each client socket
+ * (SIOCOUTQNSD): while there is some, the client is behind; progress samples are skipped for
  * it (the next one supersedes them), and once max_backlog bytes were
  * queued for it, or it has been behind for max_behind_seconds, it is
  * closed with 1008 and its queue dropped. The migration never notices.
@@ -35,6 +37,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #include <glib/gi18n.h>
 
@@ -164,15 +169,23 @@ ferry_service_progress_object (FerryService *self)
 
 /* --- sending ----------------------------------------------------------- */
 
-/* Bytes written to the socket that the peer has not taken yet. */
+/* Bytes written to the socket that the kernel could not send yet: the
+ * peer's window is full, it does not read. (Not TIOCOUTQ, which also
+ * counts what is sent and not acknowledged yet — a healthy client's
+ * delayed ACK would look like a slow client.) */
 static gsize
 unsent_bytes (StreamClient *client)
 {
-#ifdef TIOCOUTQ
   int n = 0;
 
-  if (client->socket != NULL && ioctl (g_socket_get_fd (client->socket), TIOCOUTQ, &n) == 0 && n > 0)
-    return n;
+  if (client->socket == NULL)
+    return 0;
+#if defined(SIOCOUTQNSD)
+  if (ioctl (g_socket_get_fd (client->socket), SIOCOUTQNSD, &n) == 0)
+    return n > 0 ? n : 0;
+#elif defined(TIOCOUTQ)
+  if (ioctl (g_socket_get_fd (client->socket), TIOCOUTQ, &n) == 0)
+    return n > 0 ? n : 0;
 #endif
   return 0;
 }
@@ -235,9 +248,13 @@ send_to (StreamClient *client,
   soup_websocket_connection_send_text (client->connection, text);
 }
 
+/* @count: a broadcast takes the next "seq"; a hello carries the last
+ * one (the client is up to date with it), so that the broadcasts any
+ * client sees are numbered without gaps. */
 static char *
 finish_message (FerryService *self,
                 JsonObject   *message,
+                gboolean      count,
                 gsize        *length)
 {
   g_autoptr(JsonNode) node = NULL;
@@ -245,7 +262,7 @@ finish_message (FerryService *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *at = g_date_time_format_iso8601 (now);
 
-  json_object_set_int_member (message, "seq", ++self->seq);
+  json_object_set_int_member (message, "seq", count ? ++self->seq : self->seq);
   json_object_set_string_member (message, "at", at);
   node = json_node_init_object (json_node_alloc (), message);
   json_generator_set_root (generator, node);
@@ -269,7 +286,7 @@ ferry_service_broadcast (FerryService *self,
 
   type = json_object_get_string_member_with_default (message, "type", "message");
   droppable = g_str_equal (type, "progress");
-  text = finish_message (self, message, &length);
+  text = finish_message (self, message, TRUE, &length);
 
   /* A copy of the list: a client may close (and leave it) meanwhile. */
   {
@@ -597,7 +614,7 @@ ferry_service_stream_accept (FerryService            *self,
   json_object_set_int_member (hello, "api_version", FERRY_SERVICE_API_VERSION);
   json_object_set_string_member (hello, "version", PACKAGE_VERSION);
   json_object_set_member (hello, "status", ferry_coordinator_status (self->coordinator));
-  text = finish_message (self, hello, &length);
+  text = finish_message (self, hello, FALSE, &length);
   soup_websocket_connection_send_text (connection, text);
 }
 

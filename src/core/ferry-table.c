@@ -410,6 +410,48 @@ ferry_table_set_progress (FerryTable *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * ferry_table_set_shape:
+ *
+ * What the catalog and the analyzer would have said, for a table that
+ * mirrors one of a migration that runs elsewhere (the app attached to
+ * `ferry-cli serve`): its kind, size (which ferry_table_get_fraction()
+ * needs), row estimate and dependency level.
+ */
+void
+ferry_table_set_shape (FerryTable     *self,
+                       FerryTableKind  kind,
+                       guint64         size_bytes,
+                       gint64          row_estimate,
+                       int             level)
+{
+  g_return_if_fail (FERRY_IS_TABLE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->kind != kind)
+    {
+      self->kind = kind;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
+    }
+  if (self->size_bytes != size_bytes)
+    {
+      self->size_bytes = size_bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE_BYTES]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+    }
+  if (self->row_estimate != row_estimate)
+    {
+      self->row_estimate = row_estimate;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROW_ESTIMATE]);
+    }
+  if (self->level != level)
+    {
+      self->level = level;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEVEL]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 void
 ferry_table_set_attempts (FerryTable *self,
                           guint       attempts)

@@ -106,6 +106,11 @@ void              ferry_table_set_progress      (FerryTable     *self,
                                                  guint64         rows_done,
                                                  guint64         bytes_done);
 guint             ferry_table_get_attempts      (FerryTable     *self);
+void              ferry_table_set_shape         (FerryTable     *self,
+                                                 FerryTableKind  kind,
+                                                 guint64         size_bytes,
+                                                 gint64          row_estimate,
+                                                 int             level);
 void              ferry_table_set_attempts      (FerryTable     *self,
                                                  guint           attempts);
 const char       *ferry_table_get_last_error    (FerryTable     *self);

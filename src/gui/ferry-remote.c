@@ -1,0 +1,1358 @@
+/* ferry-remote.c — a migration that runs in `ferry-cli serve`, seen from here
+ *
+ * The app's side of the service API (data/openapi.yaml): FerryRemote
+ * checks the token (GET /api/v1/), reads the status and every table (GET
+ * status, GET tables a page at a time) into a FerryTableList of
+ * FerryTable mirrors, then follows the WebSocket event stream and keeps
+ * them up to date — the same model and figures the dashboard takes from a
+ * local FerryCoordinator, so the same pages can show either. Actions
+ * (start, pause, resume, stop, resolve) are POSTs; they need a control
+ * token. Everything is asynchronous on the main context (SoupSession):
+ * nothing here blocks the window.
+ *
+ * GTK-free: tests/test-service.c drives it against a real service.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ferry-remote"
+
+#include "config.h"
+
+#include "ferry-remote.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "ferry-enum-types.h"
+#include "ferry-error.h"
+#include "ferry-table.h"
+
+#define PAGE_SIZE          1000
+#define MAX_SAMPLES        7200
+#define MAX_RECONNECT_S    30
+
+struct _FerryRemote
+{
+  GObject                  parent_instance;
+
+  char                    *base;          /* ".../api/v1/" */
+  char                    *token;
+  SoupSession             *session;
+  GTlsCertificate         *trusted;
+  GCancellable            *cancellable;   /* the connection's, renewed on disconnect */
+
+  SoupWebsocketConnection *stream;
+  gboolean                 connected;
+  gboolean                 wanted;        /* reconnect when the stream drops */
+  guint                    reconnect_id;
+  guint                    reconnect_delay;
+  gboolean                 refreshing;
+  guint64                  last_seq;
+
+  gboolean                 can_control;
+  char                    *token_name;
+
+  /* the migration */
+  FerryState               state;
+  gboolean                 pausing;
+  char                    *phase;
+  gint64                   migration_id;
+  double                   percent;
+  guint64                  rows_done;
+  gint64                   rows_total;
+  guint64                  bytes_done;
+  guint64                  bytes_total;
+  guint                    chunks_done;
+  guint                    chunks_total;
+  guint                    n_running;
+  double                   rows_per_second;
+  double                   bytes_per_second;
+  double                   eta_seconds;
+  guint                    errors;
+  char                    *last_error;
+  JsonNode                *health;
+
+  FerryTableList          *tables;
+  GHashTable              *by_name;       /* the service's name → FerryTable (owned by the list) */
+  GArray                  *samples;       /* FerrySample */
+};
+
+enum {
+  PROP_0,
+  PROP_CONNECTED,
+  PROP_STATE,
+  PROP_PAUSING,
+  PROP_PHASE,
+  PROP_FRACTION,
+  N_PROPS
+};
+
+enum {
+  STATE_CHANGED,
+  SAMPLED,
+  EVENT,
+  TABLE_FAILED,
+  ESCALATED,
+  HEALTH_CHANGED,
+  DISCONNECTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FerryRemote, ferry_remote, G_TYPE_OBJECT)
+
+static void open_stream (FerryRemote *self, GTask *task);
+static void refresh (FerryRemote *self, GTask *task);
+
+/* --- the object -------------------------------------------------------- */
+
+static void
+ferry_remote_dispose (GObject *object)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+
+  ferry_remote_disconnect (self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->trusted);
+  g_clear_object (&self->tables);
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+
+  G_OBJECT_CLASS (ferry_remote_parent_class)->dispose (object);
+}
+
+static void
+ferry_remote_finalize (GObject *object)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+
+  g_free (self->base);
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
+  g_free (self->token);
+  g_free (self->token_name);
+  g_free (self->phase);
+  g_free (self->last_error);
+  g_clear_pointer (&self->health, json_node_unref);
+  g_clear_pointer (&self->samples, g_array_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ferry_remote_parent_class)->finalize (object);
+}
+
+static void
+ferry_remote_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, self->connected);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PAUSING:
+      g_value_set_boolean (value, self->pausing);
+      break;
+    case PROP_PHASE:
+      g_value_set_string (value, self->phase);
+      break;
+    case PROP_FRACTION:
+      g_value_set_double (value, ferry_remote_get_fraction (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_remote_class_init (FerryRemoteClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = ferry_remote_dispose;
+  object_class->finalize = ferry_remote_finalize;
+  object_class->get_property = ferry_remote_get_property;
+
+  properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE, ro);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, FERRY_TYPE_STATE, FERRY_STATE_INITIALIZING, ro);
+  properties[PROP_PAUSING] = g_param_spec_boolean ("pausing", NULL, NULL, FALSE, ro);
+  properties[PROP_PHASE] = g_param_spec_string ("phase", NULL, NULL, NULL, ro);
+  properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* As FerryCoordinator::state-changed */
+  signals[STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, FERRY_TYPE_STATE, FERRY_TYPE_STATE);
+  /* As FerryMonitor::sampled: a progress message, a sample appended */
+  signals[SAMPLED] =
+    g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* As FerryCoordinator::event: @action, @detail */
+  signals[EVENT] =
+    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* @table: its name; @error: a JsonObject (message, class, sqlstate, detail, hint) */
+  signals[TABLE_FAILED] =
+    g_signal_new ("table-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
+  /* @message */
+  signals[ESCALATED] =
+    g_signal_new ("escalated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[HEALTH_CHANGED] =
+    g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /* The stream dropped (@error says why); FerryRemote reconnects. */
+  signals[DISCONNECTED] =
+    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+ferry_remote_init (FerryRemote *self)
+{
+  self->tables = ferry_table_list_new ();
+  self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->samples = g_array_new (FALSE, TRUE, sizeof (FerrySample));
+  self->cancellable = g_cancellable_new ();
+  self->state = FERRY_STATE_INITIALIZING;
+  self->eta_seconds = -1;
+}
+
+FerryRemote *
+ferry_remote_new (const char *url,
+                  const char *token)
+{
+  FerryRemote *self;
+  g_autofree char *agent = g_strdup_printf ("Ferry/%s", PACKAGE_VERSION);
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+
+  base = g_str_has_suffix (url, "/") ? g_strdup (url) : g_strconcat (url, "/", NULL);
+  if (!g_str_has_suffix (base, "/api/v1/"))
+    {
+      char *full = g_strconcat (base, "api/v1/", NULL);
+      g_free (base);
+      base = full;
+    }
+
+  self = g_object_new (FERRY_TYPE_REMOTE, NULL);
+  self->base = g_steal_pointer (&base);
+  self->token = g_strdup (token);
+  self->session = soup_session_new_with_options ("user-agent", agent, "timeout", 60, NULL);
+  return self;
+}
+
+const char *
+ferry_remote_get_url (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->base;
+}
+
+void
+ferry_remote_set_trusted_certificate (FerryRemote     *self,
+                                      GTlsCertificate *certificate)
+{
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+  g_set_object (&self->trusted, certificate);
+}
+
+/* --- requests ---------------------------------------------------------- */
+
+static gboolean
+accept_certificate (SoupMessage          *msg,
+                    GTlsCertificate      *certificate,
+                    GTlsCertificateFlags  errors,
+                    FerryRemote          *self)
+{
+  return self->trusted != NULL && g_tls_certificate_is_same (certificate, self->trusted);
+}
+
+static SoupMessage *
+new_message (FerryRemote *self,
+             const char  *method,
+             const char  *path)
+{
+  g_autofree char *url = g_strconcat (self->base, path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg == NULL)
+    return NULL;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (accept_certificate), self, 0);
+  return msg;
+}
+
+/* An error from an answer: the server's {"error": {...}} when there is one. */
+static GError *
+error_from_reply (SoupMessage *msg,
+                  GBytes      *body)
+{
+  guint status = soup_message_get_status (msg);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *message = NULL;
+  int code;
+
+  if (body != NULL &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+      JsonObject *e = json_object_has_member (root, "error") &&
+                      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error"))
+                        ? json_object_get_object_member (root, "error") : NULL;
+
+      if (e != NULL)
+        message = json_object_get_string_member_with_default (e, "message", NULL);
+    }
+
+  switch (status)
+    {
+    case SOUP_STATUS_CONFLICT:
+      code = FERRY_ERROR_STATE;
+      break;
+    case SOUP_STATUS_NOT_FOUND:
+      code = FERRY_ERROR_NOT_FOUND;
+      break;
+    case SOUP_STATUS_BAD_REQUEST:
+      code = FERRY_ERROR_CONFIG;
+      break;
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+      code = FERRY_ERROR_CONNECTION;
+      break;
+    default:
+      code = FERRY_ERROR_FAILED;
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    message = _("The service refused the token");
+  return g_error_new (FERRY_ERROR, code, "%s (HTTP %u)",
+                      message ? message : soup_message_get_reason_phrase (msg), status);
+}
+
+typedef struct {
+  GBytes *body;
+  char   *content_type;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply->content_type);
+  g_free (reply);
+}
+
+static void
+request_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  Reply *reply;
+
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONNECTION, "%s", error->message);
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      g_task_return_error (task, error_from_reply (msg, body));
+      return;
+    }
+
+  reply = g_new0 (Reply, 1);
+  reply->body = g_steal_pointer (&body);
+  reply->content_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL));
+  g_task_return_pointer (task, reply, (GDestroyNotify)reply_free);
+}
+
+static void
+request_async (FerryRemote         *self,
+               const char          *method,
+               const char          *path,
+               JsonObject          *body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = new_message (self, method, path);
+
+  g_task_set_source_tag (task, request_async);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONFIG, _("“%s” is not a valid URL"), self->base);
+      g_object_unref (task);
+      return;
+    }
+  if (body != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      gsize length;
+      char *text;
+      g_autoptr(GBytes) bytes = NULL;
+
+      json_generator_set_root (generator, node);
+      text = json_generator_to_data (generator, &length);
+      bytes = g_bytes_new_take (text, length);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, request_done, task);
+}
+
+static JsonNode *
+reply_json (Reply   *reply,
+            GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body), error))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* --- what the messages say --------------------------------------------- */
+
+static gint64
+get_int (JsonObject *o,
+         const char *name,
+         gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return (gint64)json_node_get_double (node);
+    default:
+      return fallback;
+    }
+}
+
+static double
+get_double (JsonObject *o,
+            const char *name,
+            double      fallback)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return json_node_get_double (node);
+    default:
+      return fallback;
+    }
+}
+
+static const char *
+get_string (JsonObject *o,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static void
+set_state (FerryRemote *self,
+           FerryState   state)
+{
+  FerryState old = self->state;
+
+  if (old == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_signal_emit (self, signals[STATE_CHANGED], 0, old, state);
+}
+
+/* The figures of a status, a progress message or a state message's
+ * progress (they share their names). */
+static void
+apply_progress (FerryRemote *self,
+                JsonObject  *o)
+{
+  const char *state = get_string (o, "state");
+  const char *phase = get_string (o, "phase");
+  gboolean pausing;
+  int value;
+
+  if (json_object_has_member (o, "migration_id"))
+    self->migration_id = get_int (o, "migration_id", self->migration_id);
+  self->percent = get_double (o, "percent", self->percent);
+  self->rows_done = get_int (o, "rows_done", self->rows_done);
+  self->rows_total = get_int (o, "rows_total", self->rows_total);
+  self->bytes_done = get_int (o, "bytes_done", self->bytes_done);
+  self->bytes_total = get_int (o, "bytes_total", self->bytes_total);
+  self->chunks_done = get_int (o, "chunks_done", self->chunks_done);
+  self->chunks_total = get_int (o, "chunks_total", self->chunks_total);
+  self->rows_per_second = get_double (o, "rows_per_second", self->rows_per_second);
+  self->bytes_per_second = get_double (o, "bytes_per_second", self->bytes_per_second);
+  if (json_object_has_member (o, "eta_seconds"))
+    self->eta_seconds = get_double (o, "eta_seconds", -1);
+
+  /* "running": a count in progress messages, a list in the status */
+  if (json_object_has_member (o, "running"))
+    {
+      JsonNode *running = json_object_get_member (o, "running");
+      self->n_running = JSON_NODE_HOLDS_ARRAY (running) ? json_array_get_length (json_node_get_array (running))
+                                                       : get_int (o, "running", self->n_running);
+    }
+  if (json_object_has_member (o, "errors") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "errors")))
+    {
+      JsonObject *errors = json_object_get_object_member (o, "errors");
+      guint total = 0;
+
+      for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
+        total += get_int (errors, ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, c), 0);
+      self->errors = total;
+    }
+  if (json_object_has_member (o, "last_error"))
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (get_string (o, "last_error"));
+    }
+
+  if (json_object_has_member (o, "phase") && g_strcmp0 (phase, self->phase) != 0)
+    {
+      g_free (self->phase);
+      self->phase = g_strdup (phase);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+    }
+  pausing = json_object_get_boolean_member_with_default (o, "pausing", self->pausing);
+  if (pausing != self->pausing)
+    {
+      self->pausing = pausing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSING]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+
+  if (state != NULL && ferry_enum_from_nick (FERRY_TYPE_STATE, state, &value))
+    set_state (self, value);
+}
+
+static void
+add_sample (FerryRemote *self,
+            JsonObject  *o)
+{
+  FerrySample sample = { 0 };
+
+  sample.time = g_get_real_time ();
+  sample.elapsed = get_double (o, "elapsed_seconds", 0);
+  sample.rows_done = self->rows_done;
+  sample.bytes_done = self->bytes_done;
+  sample.rows_per_second = self->rows_per_second;
+  sample.bytes_per_second = self->bytes_per_second;
+  sample.running = self->n_running;
+  sample.errors = self->errors;
+
+  /* A new run starts the chart again. */
+  if (self->samples->len > 0 &&
+      sample.elapsed + 0.5 < g_array_index (self->samples, FerrySample, self->samples->len - 1).elapsed)
+    g_array_set_size (self->samples, 0);
+  if (self->samples->len >= MAX_SAMPLES)
+    g_array_remove_range (self->samples, 0, MAX_SAMPLES / 2);
+  g_array_append_val (self->samples, sample);
+}
+
+static void
+update_table (FerryTable *table,
+              JsonObject *o)
+{
+  const char *status = get_string (o, "status");
+  const char *kind = get_string (o, "kind");
+  int value, kind_value = FERRY_TABLE_KIND_ORDINARY;
+
+  if (kind != NULL)
+    ferry_enum_from_nick (FERRY_TYPE_TABLE_KIND, kind, &kind_value);
+  ferry_table_set_shape (table, kind_value, get_int (o, "size_bytes", 0), get_int (o, "row_estimate", -1),
+                         get_int (o, "level", -1));
+  ferry_table_set_progress (table, get_int (o, "rows_done", 0), get_int (o, "bytes_done", 0));
+  ferry_table_set_attempts (table, get_int (o, "attempts", 0));
+  ferry_table_set_last_error (table, get_string (o, "last_error"));
+  if (status != NULL && ferry_enum_from_nick (FERRY_TYPE_TABLE_STATUS, status, &value))
+    ferry_table_set_status (table, value);
+}
+
+static void
+apply_tables (FerryRemote *self,
+              JsonArray   *tables)
+{
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (tables); i++)
+    {
+      JsonObject *o = json_array_get_object_element (tables, i);
+      const char *name = get_string (o, "name");
+      FerryTable *table = name ? g_hash_table_lookup (self->by_name, name) : NULL;
+
+      if (table != NULL)
+        update_table (table, o);
+      else
+        unknown = TRUE;
+    }
+
+  /* A table the list does not have: the plan changed; read them all. */
+  if (unknown && !self->refreshing)
+    refresh (self, NULL);
+}
+
+/* --- the stream -------------------------------------------------------- */
+
+static void
+stream_message (SoupWebsocketConnection *connection,
+                SoupWebsocketDataType    type,
+                GBytes                  *message,
+                FerryRemote             *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  const char *kind;
+  guint64 seq;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (message, NULL), g_bytes_get_size (message), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+
+  o = json_node_get_object (json_parser_get_root (parser));
+  kind = get_string (o, "type");
+  seq = get_int (o, "seq", 0);
+  if (kind == NULL)
+    return;
+
+  if (g_str_equal (kind, "hello"))
+    {
+      if (json_object_has_member (o, "status") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "status")))
+        apply_progress (self, json_object_get_object_member (o, "status"));
+      self->last_seq = seq;
+      return;
+    }
+
+  /* Only progress samples are ever skipped for a client: nothing to
+   * catch up on but the figures, which the next sample brings. */
+  if (self->last_seq != 0 && seq > self->last_seq + 1)
+    g_debug ("%" G_GUINT64_FORMAT " message(s) of the stream skipped", seq - self->last_seq - 1);
+  self->last_seq = MAX (self->last_seq, seq);
+
+  if (g_str_equal (kind, "progress"))
+    {
+      apply_progress (self, o);
+      add_sample (self, o);
+      g_signal_emit (self, signals[SAMPLED], 0);
+    }
+  else if (g_str_equal (kind, "state"))
+    {
+      JsonObject *progress = json_object_has_member (o, "progress") &&
+                             JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "progress"))
+                               ? json_object_get_object_member (o, "progress") : NULL;
+      int to;
+
+      if (json_object_has_member (o, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error")))
+        {
+          g_free (self->last_error);
+          self->last_error = g_strdup (get_string (json_object_get_object_member (o, "error"), "message"));
+        }
+      else
+        g_clear_pointer (&self->last_error, g_free);
+      if (progress != NULL)
+        apply_progress (self, progress);
+      if (get_string (o, "to") != NULL && ferry_enum_from_nick (FERRY_TYPE_STATE, get_string (o, "to"), &to))
+        set_state (self, to);
+    }
+  else if (g_str_equal (kind, "pausing"))
+    {
+      gboolean pausing = json_object_get_boolean_member_with_default (o, "pausing", FALSE);
+
+      if (pausing != self->pausing)
+        {
+          self->pausing = pausing;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSING]);
+        }
+    }
+  else if (g_str_equal (kind, "tables") && json_object_has_member (o, "tables") &&
+           JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "tables")))
+    apply_tables (self, json_object_get_array_member (o, "tables"));
+  else if (g_str_equal (kind, "table-failed") && get_string (o, "table") != NULL &&
+           json_object_has_member (o, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error")))
+    g_signal_emit (self, signals[TABLE_FAILED], 0, get_string (o, "table"), json_object_get_object_member (o, "error"));
+  else if (g_str_equal (kind, "escalated"))
+    {
+      JsonObject *e = json_object_has_member (o, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error"))
+                        ? json_object_get_object_member (o, "error") : NULL;
+      g_signal_emit (self, signals[ESCALATED], 0, e ? get_string (e, "message") : NULL);
+    }
+  else if (g_str_equal (kind, "event"))
+    g_signal_emit (self, signals[EVENT], 0, get_string (o, "action"), get_string (o, "detail"));
+  else if (g_str_equal (kind, "health") && json_object_has_member (o, "health"))
+    {
+      g_clear_pointer (&self->health, json_node_unref);
+      self->health = json_node_copy (json_object_get_member (o, "health"));
+      g_signal_emit (self, signals[HEALTH_CHANGED], 0);
+    }
+}
+
+static void
+set_connected (FerryRemote *self,
+               gboolean     connected)
+{
+  if (self->connected == connected)
+    return;
+  self->connected = connected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+static void
+reconnected (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_remote_connect_finish (self, result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Reconnecting to %s: %s", self->base, error->message);
+}
+
+static gboolean
+reconnect (gpointer user_data)
+{
+  FerryRemote *self = user_data;
+
+  self->reconnect_id = 0;
+  ferry_remote_connect_async (self, NULL, reconnected, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (FerryRemote *self)
+{
+  if (!self->wanted || self->reconnect_id != 0)
+    return;
+  self->reconnect_delay = CLAMP (self->reconnect_delay * 2, 1, MAX_RECONNECT_S);
+  self->reconnect_id = g_timeout_add_seconds (self->reconnect_delay, reconnect, self);
+}
+
+static void
+stream_closed (SoupWebsocketConnection *connection,
+               FerryRemote             *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *why = soup_websocket_connection_get_close_data (connection);
+
+  g_signal_handlers_disconnect_by_data (connection, self);
+  g_clear_object (&self->stream);
+  set_connected (self, FALSE);
+  error = g_error_new (FERRY_ERROR, FERRY_ERROR_CONNECTION, _("The event stream closed (%u%s%s)"),
+                       soup_websocket_connection_get_close_code (connection), why ? ": " : "", why ? why : "");
+  g_signal_emit (self, signals[DISCONNECTED], 0, error);
+  schedule_reconnect (self);
+}
+
+static void
+stream_opened (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryRemote *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+
+  if (connection == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        schedule_reconnect (self);
+      g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONNECTION, "%s", error->message);
+      return;
+    }
+
+  self->stream = connection;
+  soup_websocket_connection_set_max_incoming_payload_size (connection, 64 * 1024 * 1024);
+  soup_websocket_connection_set_keepalive_interval (connection, 30);
+  g_signal_connect (connection, "message", G_CALLBACK (stream_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (stream_closed), self);
+  self->reconnect_delay = 0;
+  set_connected (self, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+open_stream (FerryRemote *self,
+             GTask       *task)
+{
+  g_autoptr(SoupMessage) msg = new_message (self, SOUP_METHOD_GET, "events/stream");
+
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        g_task_get_cancellable (task), stream_opened, task);
+}
+
+/* --- connecting: the token, the status, the tables, the stream ---------- */
+
+typedef struct {
+  guint      offset;
+  GPtrArray *tables;     /* FerryTable* */
+  GPtrArray *objects;    /* JsonObject*, the same order */
+  gboolean   then_stream;
+} Connect;
+
+static void
+connect_free (Connect *data)
+{
+  g_clear_pointer (&data->tables, g_ptr_array_unref);
+  g_clear_pointer (&data->objects, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void fetch_tables (FerryRemote *self, GTask *task);
+
+static void
+tables_fetched (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryRemote *self = FERRY_REMOTE (object);
+  Connect *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(JsonNode) node = reply ? reply_json (reply, &error) : NULL;
+  JsonObject *o;
+  JsonArray *page;
+  gint64 total;
+
+  g_clear_pointer (&reply, reply_free);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      self->refreshing = FALSE;
+      if (error == NULL)
+        error = g_error_new_literal (FERRY_ERROR, FERRY_ERROR_FAILED, _("The service sent no table list"));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  o = json_node_get_object (node);
+  page = json_object_get_array_member (o, "tables");
+  total = get_int (o, "total", 0);
+  for (guint i = 0; page != NULL && i < json_array_get_length (page); i++)
+    {
+      JsonObject *t = json_array_get_object_element (page, i);
+      const char *name = get_string (t, "name");
+      FerryTable *table = name ? g_hash_table_lookup (self->by_name, name) : NULL;
+
+      /* The same objects where the names are known: a view keeps its rows. */
+      if (table != NULL)
+        g_object_ref (table);
+      else
+        table = ferry_table_new (get_string (t, "schema"), get_string (t, "table"));
+      g_ptr_array_add (data->tables, table);
+      g_ptr_array_add (data->objects, json_object_ref (t));
+    }
+  data->offset += page != NULL ? json_array_get_length (page) : 0;
+
+  if (page != NULL && json_array_get_length (page) > 0 && data->offset < total)
+    {
+      fetch_tables (self, g_steal_pointer (&task));
+      return;
+    }
+
+  /* All read: the figures, then one splice. */
+  g_hash_table_remove_all (self->by_name);
+  for (guint i = 0; i < data->tables->len; i++)
+    {
+      FerryTable *table = g_ptr_array_index (data->tables, i);
+      JsonObject *t = g_ptr_array_index (data->objects, i);
+
+      update_table (table, t);
+      if (get_string (t, "name") != NULL)
+        g_hash_table_insert (self->by_name, g_strdup (get_string (t, "name")), table);
+    }
+  ferry_table_list_splice (self->tables, data->tables);
+  self->refreshing = FALSE;
+
+  if (data->then_stream)
+    open_stream (self, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+fetch_tables (FerryRemote *self,
+              GTask       *task)
+{
+  Connect *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("tables?offset=%u&limit=%u", data->offset, PAGE_SIZE);
+
+  request_async (self, SOUP_METHOD_GET, path, NULL, g_task_get_cancellable (task), tables_fetched, task);
+}
+
+static void
+status_fetched (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryRemote *self = FERRY_REMOTE (object);
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(JsonNode) node = reply ? reply_json (reply, &error) : NULL;
+
+  g_clear_pointer (&reply, reply_free);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      self->refreshing = FALSE;
+      if (error == NULL)
+        error = g_error_new_literal (FERRY_ERROR, FERRY_ERROR_FAILED, _("The service sent no status"));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  apply_progress (self, json_node_get_object (node));
+  fetch_tables (self, g_steal_pointer (&task));
+}
+
+static void
+index_fetched (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryRemote *self = FERRY_REMOTE (object);
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(JsonNode) node = reply ? reply_json (reply, &error) : NULL;
+  GCancellable *cancellable;
+  JsonObject *token;
+
+  g_clear_pointer (&reply, reply_free);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      get_int (json_node_get_object (node), "api_version", 0) != 1)
+    {
+      self->refreshing = FALSE;
+      if (error == NULL)
+        error = g_error_new (FERRY_ERROR, FERRY_ERROR_FAILED, _("%s is not a Ferry service of API version 1"), self->base);
+      else if (g_error_matches (error, FERRY_ERROR, FERRY_ERROR_CONNECTION))
+        schedule_reconnect (self);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  token = json_object_get_object_member (json_node_get_object (node), "token");
+  g_free (self->token_name);
+  self->token_name = g_strdup (token ? get_string (token, "name") : NULL);
+  self->can_control = token != NULL && g_strcmp0 (get_string (token, "kind"), "control") == 0;
+
+  cancellable = g_task_get_cancellable (task);
+  request_async (self, SOUP_METHOD_GET, "status", NULL, cancellable, status_fetched, g_steal_pointer (&task));
+}
+
+static void
+refresh (FerryRemote *self,
+         GTask       *task)
+{
+  Connect *data = g_new0 (Connect, 1);
+
+  if (task == NULL)
+    task = g_task_new (self, self->cancellable, NULL, NULL);
+  data->tables = g_ptr_array_new_with_free_func (g_object_unref);
+  data->objects = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  data->then_stream = g_task_get_source_tag (task) == ferry_remote_connect_async;
+  g_task_set_task_data (task, data, (GDestroyNotify)connect_free);
+  self->refreshing = TRUE;
+  request_async (self, SOUP_METHOD_GET, "", NULL, g_task_get_cancellable (task), index_fetched, task);
+}
+
+void
+ferry_remote_connect_async (FerryRemote         *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+
+  self->wanted = TRUE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  task = g_task_new (self, cancellable ? cancellable : self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_remote_connect_async);
+
+  if (self->stream != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  refresh (self, task);
+}
+
+gboolean
+ferry_remote_connect_finish (FerryRemote   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+ferry_remote_disconnect (FerryRemote *self)
+{
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+
+  self->wanted = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->stream, self);
+      if (soup_websocket_connection_get_state (self->stream) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->stream, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      g_clear_object (&self->stream);
+    }
+  set_connected (self, FALSE);
+}
+
+/* --- actions and reads ------------------------------------------------- */
+
+static void
+action_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    {
+      reply_free (reply);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+void
+ferry_remote_action_async (FerryRemote         *self,
+                           const char          *action,
+                           JsonObject          *body,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+  g_return_if_fail (action != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_remote_action_async);
+  path = g_strconcat ("actions/", action, NULL);
+  request_async (self, SOUP_METHOD_POST, path, body, cancellable, action_done, task);
+}
+
+gboolean
+ferry_remote_action_finish (FerryRemote   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+ferry_remote_resolve_async (FerryRemote         *self,
+                            const char          *table,
+                            FerryResolution      resolution,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+  g_return_if_fail (table != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_remote_resolve_async);
+  escaped = g_uri_escape_string (table, NULL, FALSE);
+  path = g_strdup_printf ("tables/%s/resolve", escaped);
+  json_object_set_string_member (body, "action", ferry_enum_to_nick (FERRY_TYPE_RESOLUTION, resolution));
+  request_async (self, SOUP_METHOD_POST, path, body, cancellable, action_done, task);
+}
+
+gboolean
+ferry_remote_resolve_finish (FerryRemote   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+get_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify)reply_free);
+}
+
+void
+ferry_remote_get_async (FerryRemote         *self,
+                        const char          *path,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FERRY_IS_REMOTE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ferry_remote_get_async);
+  request_async (self, SOUP_METHOD_GET, path, NULL, cancellable, get_done, task);
+}
+
+JsonNode *
+ferry_remote_get_finish (FerryRemote   *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  Reply *reply;
+  JsonNode *node;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  reply = g_task_propagate_pointer (G_TASK (result), error);
+  if (reply == NULL)
+    return NULL;
+  node = reply_json (reply, error);
+  reply_free (reply);
+  return node;
+}
+
+GBytes *
+ferry_remote_get_bytes_finish (FerryRemote   *self,
+                               GAsyncResult  *result,
+                               char         **content_type,
+                               GError       **error)
+{
+  Reply *reply;
+  GBytes *bytes;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  reply = g_task_propagate_pointer (G_TASK (result), error);
+  if (reply == NULL)
+    return NULL;
+  bytes = g_steal_pointer (&reply->body);
+  if (content_type != NULL)
+    *content_type = g_steal_pointer (&reply->content_type);
+  reply_free (reply);
+  return bytes;
+}
+
+/* --- getters ----------------------------------------------------------- */
+
+gboolean
+ferry_remote_get_connected (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), FALSE);
+  return self->connected;
+}
+
+gboolean
+ferry_remote_get_can_control (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), FALSE);
+  return self->can_control;
+}
+
+const char *
+ferry_remote_get_token_name (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->token_name;
+}
+
+FerryState
+ferry_remote_get_state (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), FERRY_STATE_ERROR);
+  return self->state;
+}
+
+gboolean
+ferry_remote_is_pausing (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), FALSE);
+  return self->pausing;
+}
+
+const char *
+ferry_remote_get_phase (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->phase;
+}
+
+gint64
+ferry_remote_get_migration_id (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->migration_id;
+}
+
+double
+ferry_remote_get_fraction (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return CLAMP (self->percent / 100.0, 0.0, 1.0);
+}
+
+guint64
+ferry_remote_get_rows_done (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->rows_done;
+}
+
+gint64
+ferry_remote_get_rows_total (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->rows_total;
+}
+
+guint64
+ferry_remote_get_bytes_done (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->bytes_done;
+}
+
+guint64
+ferry_remote_get_bytes_total (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->bytes_total;
+}
+
+guint
+ferry_remote_get_chunks_done (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->chunks_done;
+}
+
+guint
+ferry_remote_get_chunks_total (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->chunks_total;
+}
+
+guint
+ferry_remote_get_n_running (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->n_running;
+}
+
+double
+ferry_remote_get_rows_per_second (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->rows_per_second;
+}
+
+double
+ferry_remote_get_bytes_per_second (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->bytes_per_second;
+}
+
+double
+ferry_remote_get_eta_seconds (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), -1);
+  return self->eta_seconds;
+}
+
+const char *
+ferry_remote_get_last_error (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->last_error;
+}
+
+FerryTableList *
+ferry_remote_get_tables (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->tables;
+}
+
+GArray *
+ferry_remote_get_samples (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->samples;
+}
+
+JsonNode *
+ferry_remote_get_health (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->health;
+}
