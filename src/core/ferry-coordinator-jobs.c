@@ -103,25 +103,6 @@ slot_ensure (FerryCoordinator  *self,
   return TRUE;
 }
 
-static gboolean
-begin_source_snapshot (FerryCoordinator  *self,
-                       FerryConnection   *source,
-                       GError           **error)
-{
-  g_autofree char *set = NULL;
-  g_autofree char *literal = NULL;
-
-  if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
-    return FALSE;
-
-  if (self->snapshot_id == NULL)
-    return TRUE;
-
-  literal = ferry_quote_literal (self->snapshot_id);
-  set = g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal);
-  return ferry_connection_exec (source, set, error);
-}
-
 static void
 rollback_quietly (FerryConnection *connection)
 {
@@ -131,6 +112,116 @@ rollback_quietly (FerryConnection *connection)
       if (PQtransactionStatus (conn) != PQTRANS_IDLE)
         ferry_connection_exec (connection, "ROLLBACK", NULL);
     }
+}
+
+static gboolean
+begin_source_snapshot (FerryCoordinator  *self,
+                       FerryConnection   *source,
+                       GError           **error)
+{
+  g_autofree char *set = NULL;
+  g_autofree char *literal = NULL;
+
+  g_autofree char *id = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return FALSE;
+
+  g_mutex_lock (&self->snapshot_lock);
+  id = g_strdup (self->snapshot_id);
+  g_mutex_unlock (&self->snapshot_lock);
+  if (id == NULL)
+    return TRUE;
+
+  literal = ferry_quote_literal (id);
+  set = g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal);
+  if (ferry_connection_exec (source, set, &local_error))
+    return TRUE;
+
+  /* "invalid snapshot identifier": the transaction that exported it is
+   * gone — the source restarted, or the coordinator's connection to it
+   * was lost. Not this chunk's fault: an outage, and the coordinator
+   * exports a new snapshot. */
+  if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "22023") == 0)
+    {
+      g_atomic_int_set (&self->snapshot_lost, 1);
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
+                   _("The source’s exported snapshot is gone (did the source restart?): %s"),
+                   local_error->message);
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* Opens a connection to the source that holds a transaction and exports
+ * its snapshot for the workers: they all read the source as it was at
+ * this moment. */
+static gboolean
+export_snapshot (FerryCoordinator  *self,
+                 GError           **error)
+{
+  g_autoptr(FerryConnection) snapshot = ferry_connection_new (ferry_config_get_source (self->config), _("source"));
+  g_autofree char *id = NULL;
+  char *old;
+
+  if (self->snapshot != NULL)
+    {
+      rollback_quietly (self->snapshot);
+      ferry_connection_close (self->snapshot);
+    }
+
+  /* Idle in its transaction for the whole run: a server-wide
+   * idle_in_transaction_session_timeout must not end it. */
+  if (!ferry_connection_open (snapshot, ferry_config_get_connect_timeout (self->config), 0, NULL, error) ||
+      !ferry_connection_exec (snapshot, "SET idle_in_transaction_session_timeout = 0", error) ||
+      !ferry_connection_exec (snapshot, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error) ||
+      !(id = ferry_connection_query_value (snapshot, "SELECT pg_catalog.pg_export_snapshot()", error)))
+    return FALSE;
+
+  g_set_object (&self->snapshot, snapshot);
+  g_mutex_lock (&self->snapshot_lock);
+  old = self->snapshot_id;
+  self->snapshot_id = g_steal_pointer (&id);
+  g_mutex_unlock (&self->snapshot_lock);
+  g_free (old);
+  g_atomic_int_set (&self->snapshot_lost, 0);
+  return TRUE;
+}
+
+static void
+forget_snapshot (FerryCoordinator *self)
+{
+  char *old;
+
+  if (self->snapshot != NULL)
+    {
+      rollback_quietly (self->snapshot);
+      ferry_connection_close (self->snapshot);
+    }
+  g_mutex_lock (&self->snapshot_lock);
+  old = g_steal_pointer (&self->snapshot_id);
+  g_mutex_unlock (&self->snapshot_lock);
+  g_free (old);
+}
+
+/**
+ * ferry_job_snapshot:
+ *
+ * On the control thread: a new snapshot, when the one the run started
+ * with is gone. Chunks copied from now on read the source as it is now.
+ */
+void
+ferry_job_snapshot (FerryCoordinator *self,
+                    GTask            *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!export_snapshot (self, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /* Chunks */
@@ -762,7 +853,21 @@ restore_section (FerryCoordinator  *self,
   if (g_str_equal (section, "pre-data"))
     g_ptr_array_add (argv, g_strdup ("--single-transaction"));
   else
-    g_ptr_array_add (argv, g_strdup_printf ("--jobs=%u", ferry_config_get_max_parallel (self->config)));
+    {
+      guint pool = ferry_config_get_connection_pool_size (self->config);
+      guint jobs = CLAMP (pool > 2 ? pool - 2 : 1, 1, ferry_config_get_max_parallel (self->config));
+
+      /* After the data the workers are idle: their connections go, and
+       * pg_restore's (a leader and one per job) take their place within
+       * connection_pool_size, beside the control connection. */
+      for (guint i = 0; i < self->slots->len; i++)
+        {
+          Slot *slot = g_ptr_array_index (self->slots, i);
+          ferry_connection_close (slot->source);
+          ferry_connection_close (slot->target);
+        }
+      g_ptr_array_add (argv, g_strdup_printf ("--jobs=%u", jobs));
+    }
   g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_target (self->config)));
   g_ptr_array_add (argv, g_strdup (path));
 
@@ -1228,15 +1333,7 @@ ferry_job_prepare (FerryCoordinator *self,
     goto fail;
 
   /* One snapshot for every worker: parents and children agree. */
-  g_clear_object (&self->snapshot);
-  g_clear_pointer (&self->snapshot_id, g_free);
-  self->snapshot = ferry_connection_new (ferry_config_get_source (self->config), _("source"));
-  if (!ferry_connection_open (self->snapshot, ferry_config_get_connect_timeout (self->config),
-                              0, NULL, &error) ||
-      !ferry_connection_exec (self->snapshot, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &error) ||
-      !(self->snapshot_id = ferry_connection_query_value (self->snapshot,
-                                                          "SELECT pg_catalog.pg_export_snapshot()",
-                                                          &error)))
+  if (!export_snapshot (self, &error))
     goto fail;
 
   prepared = g_new0 (PrepareResult, 1);
@@ -1371,12 +1468,7 @@ ferry_job_release (FerryCoordinator *self,
   ReleaseData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (self->snapshot != NULL)
-    {
-      rollback_quietly (self->snapshot);
-      ferry_connection_close (self->snapshot);
-    }
-  g_clear_pointer (&self->snapshot_id, g_free);
+  forget_snapshot (self);
 
   if (ferry_coordinator_ensure_control (self, &error) && self->migration_id > 0)
     ferry_journal_set_state (self->journal, self->migration_id, data->journal_state, &error);

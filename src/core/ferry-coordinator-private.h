@@ -153,6 +153,14 @@ struct _FerryCoordinator
    * µs); outage_failures counts the holds since the last success. */
   gint64             hold_until;
   guint              outage_failures;
+
+  /* The exported snapshot's id is read by workers and replaced by the
+   * control thread; a worker that finds it gone raises snapshot_lost. */
+  GMutex             snapshot_lock;
+  gint               snapshot_lost;
+  gboolean           renewing_snapshot;
+
+  guint              readiness_running;
 };
 
 /* An event for the journal's audit trail. */
@@ -200,6 +208,8 @@ void      ferry_job_truncate                 (FerryCoordinator    *self,
 void      ferry_job_skip                     (FerryCoordinator    *self,
                                               GTask               *task);
 void      ferry_job_probe                    (FerryCoordinator    *self,
+                                              GTask               *task);
+void      ferry_job_snapshot                 (FerryCoordinator    *self,
                                               GTask               *task);
 
 typedef struct {

@@ -320,6 +320,7 @@ ferry_coordinator_finalize (GObject *object)
 
   g_clear_pointer (&self->phase, g_free);
   g_clear_pointer (&self->snapshot_id, g_free);
+  g_mutex_clear (&self->snapshot_lock);
   g_clear_pointer (&self->source_id, g_free);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_pointer (&self->completed, g_hash_table_unref);
@@ -489,6 +490,7 @@ ferry_coordinator_init (FerryCoordinator *self)
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
   self->idle_slots = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->snapshot_lock);
   self->control = g_thread_pool_new (control_thread, NULL, 1, FALSE, NULL);
 }
 
@@ -903,7 +905,9 @@ readiness_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  FerryCoordinator *self = g_task_get_source_object (task);
 
+  self->readiness_running--;
   if (!ferry_validator_run_finish (FERRY_VALIDATOR (object), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -933,6 +937,7 @@ ferry_coordinator_validate_readiness_async (FerryCoordinator    *self,
       return;
     }
 
+  self->readiness_running++;
   ferry_validator_run_async (self->validator, cancellable, readiness_done, task);
 }
 
@@ -1010,6 +1015,20 @@ tick (gpointer user_data)
 
 /* Slots */
 
+/* How many jobs run at once: max_parallel, unless connection_pool_size
+ * has no room for them. On the source Ferry holds a connection per
+ * worker, the control thread's and the one that keeps the exported
+ * snapshot open; on the target, one per worker and the control
+ * thread's. */
+static guint
+worker_limit (FerryCoordinator *self)
+{
+  guint max_parallel = ferry_config_get_max_parallel (self->config);
+  guint pool = ferry_config_get_connection_pool_size (self->config);
+
+  return CLAMP (pool > 2 ? pool - 2 : 1, 1, max_parallel);
+}
+
 static Slot *
 acquire_slot (FerryCoordinator *self)
 {
@@ -1018,7 +1037,7 @@ acquire_slot (FerryCoordinator *self)
   if (self->idle_slots->len > 0)
     return g_ptr_array_steal_index_fast (self->idle_slots, self->idle_slots->len - 1);
 
-  g_assert (self->slots->len < ferry_config_get_max_parallel (self->config));
+  g_assert (self->slots->len < worker_limit (self));
 
   slot = g_new0 (Slot, 1);
   slot->id = self->slots->len + 1;
@@ -1053,6 +1072,21 @@ parents_complete (FerryCoordinator *self,
   return ferry_analyzer_is_ready (analyzer, table, self->completed);
 }
 
+/* Whether a chunk must wait for its table's parents: with the keep
+ * strategy the target's foreign keys check every row, so parents load
+ * first. With rebuild they are gone during the load, and with
+ * schema: copy they do not exist yet (post-data adds them after the
+ * data): everything may load at once. A chunk that hit a missing parent
+ * row (23503) waits in any case. */
+static gboolean
+needs_parents (FerryCoordinator *self,
+               Work             *work)
+{
+  return work->wait_parents ||
+         (ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_KEEP &&
+          ferry_config_get_schema_mode (self->config) == FERRY_SCHEMA_MODE_EXISTING);
+}
+
 /* Whether a job may start now. */
 static gboolean
 work_is_runnable (FerryCoordinator *self,
@@ -1069,9 +1103,7 @@ work_is_runnable (FerryCoordinator *self,
     case WORK_CHUNK:
       if (table_is_settled (self, work->table))
         return FALSE;
-      /* keep: parents first. rebuild: foreign keys are gone, anything goes. */
-      if (work->wait_parents ||
-          ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_KEEP)
+      if (needs_parents (self, work))
         return parents_complete (self, work->table);
       return TRUE;
 
@@ -1147,14 +1179,16 @@ wakeup (gpointer user_data)
 static void
 schedule (FerryCoordinator *self)
 {
-  guint max_parallel = ferry_config_get_max_parallel (self->config);
+  guint max_parallel = worker_limit (self);
   gint64 now = g_get_monotonic_time ();
   gint64 next_wakeup = G_MAXINT64;
 
   if (self->work == NULL)
     return;
 
-  if (now < self->hold_until)
+  if (self->renewing_snapshot)
+    ;  /* snapshot_done() schedules */
+  else if (now < self->hold_until)
     next_wakeup = self->hold_until;
   else if (self->state == FERRY_STATE_RUNNING && !self->pause_requested && !self->stop_requested)
     {
@@ -1209,7 +1243,8 @@ maybe_finish_phase (FerryCoordinator *self)
       return;
     }
 
-  if (self->state != FERRY_STATE_RUNNING || self->finishing || now < self->hold_until)
+  if (self->state != FERRY_STATE_RUNNING || self->finishing || now < self->hold_until ||
+      self->renewing_snapshot)
     return;
 
   for (guint i = 0; i < self->work->len; i++)
@@ -1222,7 +1257,8 @@ maybe_finish_phase (FerryCoordinator *self)
           if (work->not_before > now)
             waiting_backoff = TRUE;
           else if (table_is_settled (self, work->table) ||
-                   (work->kind == WORK_CHUNK && !parents_complete (self, work->table)) ||
+                   (work->kind == WORK_CHUNK && needs_parents (self, work) &&
+                    !parents_complete (self, work->table)) ||
                    work->kind == WORK_DDL)
             blocked_by_failure = TRUE;
         }
@@ -1430,6 +1466,17 @@ hold_for_outage (FerryCoordinator *self,
 {
   gint64 now = g_get_monotonic_time ();
 
+  /* The snapshot is being renewed: that is what this job lacked, and
+   * nothing starts before it is done. */
+  if (self->renewing_snapshot)
+    {
+      work->state = WORK_PENDING;
+      work->not_before = 0;
+      if (work->kind == WORK_CHUNK)
+        work->attempts = MAX (work->attempts, 1) - 1;
+      return TRUE;
+    }
+
   if (now >= self->hold_until)
     {
       guint delay;
@@ -1526,6 +1573,39 @@ chunk_failed (FerryCoordinator *self,
 }
 
 static void
+snapshot_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FerryCoordinator *self = FERRY_COORDINATOR (object);
+  g_autoptr(GError) error = NULL;
+
+  self->renewing_snapshot = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Still unreachable: the jobs go on failing as an outage, and the
+       * next one to find the snapshot gone tries again. */
+      ferry_coordinator_record_event (self, "snapshot-error", error->message);
+      schedule (self);
+      return;
+    }
+
+  ferry_coordinator_record_event (self, "snapshot-renewed",
+                                  _("The source’s snapshot was lost; chunks copied from now on read the "
+                                    "source as it is now"));
+  schedule (self);
+}
+
+/* The snapshot the run started with is gone (the source restarted): a
+ * new one, on the control thread. */
+static void
+renew_snapshot (FerryCoordinator *self)
+{
+  self->renewing_snapshot = TRUE;
+  ferry_coordinator_control_async (self, ferry_job_snapshot, NULL, NULL, snapshot_done, NULL);
+}
+
+static void
 work_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -1537,6 +1617,9 @@ work_done (GObject      *object,
   g_autofree WorkResult *res = NULL;
 
   res = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL && g_atomic_int_get (&self->snapshot_lost) && !self->renewing_snapshot)
+    renew_snapshot (self);
 
   self->n_running--;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RUNNING]);
@@ -1734,6 +1817,23 @@ table_list_holds (FerryTableList *list,
   return TRUE;
 }
 
+typedef struct {
+  Work  *work;
+  guint  position;
+} SortKey;
+
+static int
+compare_size_desc (gconstpointer a,
+                   gconstpointer b)
+{
+  const SortKey *ka = a;
+  const SortKey *kb = b;
+
+  if (ka->work->est_bytes != kb->work->est_bytes)
+    return ka->work->est_bytes > kb->work->est_bytes ? -1 : 1;
+  return ka->position < kb->position ? -1 : ka->position > kb->position;
+}
+
 static gboolean
 build_work (FerryCoordinator  *self,
             PrepareResult     *prepared,
@@ -1814,6 +1914,23 @@ build_work (FerryCoordinator  *self,
           /* Not in the journal's plan. */
           ferry_table_set_status (run->table, FERRY_TABLE_STATUS_EXCLUDED);
         }
+  }
+
+  /* Largest chunks first, so that the run does not end on one long
+   * table while the other workers idle. Stable: equal sizes keep the
+   * plan's order (parents before children). The keep strategy's order
+   * is enforced when a chunk is picked, not by its place here. */
+  {
+    g_autoptr(GArray) keyed = g_array_sized_new (FALSE, FALSE, sizeof (SortKey), self->work->len);
+
+    for (guint i = 0; i < self->work->len; i++)
+      {
+        SortKey key = { g_ptr_array_index (self->work, i), i };
+        g_array_append_val (keyed, key);
+      }
+    g_array_sort (keyed, compare_size_desc);
+    for (guint i = 0; i < keyed->len; i++)
+      self->work->pdata[i] = g_array_index (keyed, SortKey, i).work;
   }
 
   /* Deferred DDL waits for its tables. */
@@ -1932,10 +2049,20 @@ ferry_coordinator_start (FerryCoordinator  *self,
 
   if (self->pool == NULL)
     {
-      self->pool = g_thread_pool_new (work_thread, NULL,
-                                      ferry_config_get_max_parallel (self->config), FALSE, error);
+      self->pool = g_thread_pool_new (work_thread, NULL, worker_limit (self), FALSE, error);
       if (self->pool == NULL)
         return FALSE;
+    }
+
+  /* The readiness checks are done: their connections would count
+   * against connection_pool_size for the whole run. The validator opens
+   * them again if it is asked to check once more. */
+  if (self->readiness_running == 0 && self->validator != NULL)
+    {
+      if (ferry_validator_get_source (self->validator) != NULL)
+        ferry_connection_close (ferry_validator_get_source (self->validator));
+      if (ferry_validator_get_target (self->validator) != NULL)
+        ferry_connection_close (ferry_validator_get_target (self->validator));
     }
 
   self->pause_requested = FALSE;
@@ -1947,6 +2074,15 @@ ferry_coordinator_start (FerryCoordinator  *self,
   set_last_error (self, NULL);
   set_state (self, FERRY_STATE_RUNNING);
   set_phase (self, "prepare");
+  if (worker_limit (self) < ferry_config_get_max_parallel (self->config))
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("connection_pool_size %u leaves room for %u workers, not max_parallel %u: "
+                           "on the source Ferry also holds the control connection and the snapshot’s"),
+                         ferry_config_get_connection_pool_size (self->config), worker_limit (self),
+                         ferry_config_get_max_parallel (self->config));
+      ferry_coordinator_record_event (self, "pool-limit", detail);
+    }
 
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add (250, tick, self);
