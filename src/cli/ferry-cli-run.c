@@ -29,6 +29,7 @@ typedef struct {
   gint64             last_line;
   gint64             started;
   guint              interval;
+  gboolean           wait_on_error;
 } RunContext;
 
 static void
@@ -235,9 +236,15 @@ on_table_failed (FerryCoordinator *c,
     g_print ("  %s %s\n", _("Detail:"), detail);
   if (hint != NULL)
     g_print ("  %s %s\n", _("Hint:"), hint);
-  g_print ("  %s\n", _("The other tables go on. Resolve this one with:"));
-  g_print ("    ferry-cli resolve --table '%s' --action retry|skip|truncate-retry|abort\n",
-           ferry_table_get_display_name (table));
+  if (ctx->wait_on_error)
+    {
+      g_print ("  %s\n", _("The other tables go on. Resolve this one, from another terminal, with:"));
+      g_print ("    ferry-cli resolve --table '%s' --action retry|skip|truncate-retry|abort\n",
+               ferry_table_get_display_name (table));
+    }
+  else
+    g_print ("  %s\n", _("The other tables go on. Fix the cause and run again: the failed chunks are "
+                         "retried. (With --wait, the run waits for “ferry-cli resolve” instead.)"));
 }
 
 static void
@@ -277,6 +284,27 @@ on_signal (gpointer user_data)
   if (!ferry_coordinator_stop (ctx->coordinator, &error))
     g_printerr ("%s\n", error->message);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+quit_on_state_change (FerryCoordinator *c,
+                      FerryState        old_state,
+                      FerryState        new_state,
+                      GMainLoop        *loop)
+{
+  g_main_loop_quit (loop);
+}
+
+/* Until something (a request taken from the journal, a signal) moves
+ * the migration out of the state it rests in. */
+static void
+wait_for_state_change (FerryCoordinator *coordinator)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  gulong handler = g_signal_connect (coordinator, "state-changed", G_CALLBACK (quit_on_state_change), loop);
+
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (coordinator, handler);
 }
 
 static void
@@ -387,6 +415,7 @@ ferry_cli_run (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean force = FALSE;
   gboolean no_check = FALSE;
+  gboolean wait_on_error = FALSE;
   RunContext ctx = { 0 };
   guint tick_id;
   guint sigint_id, sigterm_id;
@@ -396,6 +425,8 @@ ferry_cli_run (int    argc,
       N_("Start even when a readiness check fails"), NULL },
     { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
       N_("Do not run the readiness checks first"), NULL },
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait_on_error,
+      N_("When tables fail, wait for their resolution (ferry-cli resolve, resume or stop) instead of ending"), NULL },
     { NULL }
   };
 
@@ -404,7 +435,9 @@ ferry_cli_run (int    argc,
     _("Runs the migration: checks readiness, then copies every table in dependency order with "
       "parallel workers, restores constraints and sequences, and validates. An unfinished "
       "migration of the same source found in the target's journal is resumed.\n\n"
-      "Ctrl+C stops cleanly (running chunks roll back); run again to resume.\n\n"
+      "Ctrl+C stops cleanly (running chunks roll back); run again to resume. With --wait, a run "
+      "whose tables failed waits for ferry-cli resolve (or resume, or stop) from another terminal; "
+      "without it, it ends, and the next run retries the failed tables.\n\n"
       "Exit status: 0 completed, 1 a readiness check failed, 2 bad arguments or configuration, "
       "3 a server could not be reached, 4 other errors, 5 the migration ended with failed tables "
       "or validation differences, 6 stopped or paused."));
@@ -420,6 +453,7 @@ ferry_cli_run (int    argc,
     }
 
   ctx.options = &options;
+  ctx.wait_on_error = wait_on_error;
   ctx.tty = !options.json && isatty (STDOUT_FILENO);
   ctx.interval = ferry_config_get_interval_seconds (config);
 
@@ -502,10 +536,22 @@ ferry_cli_run (int    argc,
   tick_id = g_timeout_add (ctx.tty ? 250 : 1000, progress_tick, &ctx);
 
   /* PAUSED waits for a resume (from ferry-cli resume, through the
-   * journal); every other resting state ends the run. */
-  do
-    state = ferry_coordinator_run_until_idle (coordinator);
-  while (state == FERRY_STATE_PAUSED);
+   * journal), and with --wait ERROR waits for a resolution; every other
+   * resting state ends the run. */
+  for (;;)
+    {
+      state = ferry_coordinator_run_until_idle (coordinator);
+      if (state != FERRY_STATE_PAUSED && !(wait_on_error && state == FERRY_STATE_ERROR))
+        break;
+
+      if (state == FERRY_STATE_ERROR && !options.json)
+        {
+          clear_bar (&ctx);
+          g_print ("%s\n", _("Waiting: resolve the failed tables with “ferry-cli resolve”, "
+                              "or “ferry-cli resume” or “ferry-cli stop”."));
+        }
+      wait_for_state_change (coordinator);
+    }
 
   g_source_remove (tick_id);
   g_source_remove (sigint_id);
