@@ -214,6 +214,93 @@ ferry_test_copy_schema (const char *source,
     g_error ("pg_dump | psql failed: %s", err);
 }
 
+/* --- ferry-cli ----------------------------------------------------------- */
+
+GSubprocess *
+ferry_test_cli_spawn (const char  *log,
+                      GError     **error,
+                      ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *cli = ferry_test_cli_path ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, cli);
+  va_start (args, error);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, error);
+}
+
+/* Runs a short ferry-cli command; returns its exit status, its output in
+ * @out. */
+int
+ferry_test_cli (char **out,
+                ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *path = ferry_test_cli_path ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, path);
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("ferry-cli %s: %s", (char *)argv->pdata[1], text);
+  if (out != NULL)
+    *out = g_steal_pointer (&text);
+  return g_subprocess_get_exit_status (process);
+}
+
+void
+ferry_test_dump_file (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    g_printerr ("--- %s ---\n%s\n---\n", path, text);
+}
+
+int
+ferry_test_cli_wait (GSubprocess *process,
+                     const char  *log,
+                     guint        timeout_seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
+
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      if (g_get_monotonic_time () > end)
+        {
+          g_subprocess_force_exit (process);
+          ferry_test_dump_file (log);
+          g_error ("ferry-cli run did not end within %u s", timeout_seconds);
+        }
+      g_usleep (20000);
+    }
+  g_subprocess_wait (process, NULL, NULL);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
 /* --- data ---------------------------------------------------------------- */
 
 void

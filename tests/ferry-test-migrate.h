@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
 #include "ferry-config.h"
@@ -39,6 +39,18 @@ char       *ferry_test_pg_bindir          (void);
 char       *ferry_test_cli_path           (void);
 void        ferry_test_copy_schema        (const char   *source,
                                            const char   *target);
+
+/* ferry-cli, the real binary: in the background with its output in
+ * @log, or to completion with its output in @out; its exit status. */
+GSubprocess *ferry_test_cli_spawn         (const char   *log,
+                                           GError      **error,
+                                           ...) G_GNUC_NULL_TERMINATED;
+int         ferry_test_cli                (char        **out,
+                                           ...) G_GNUC_NULL_TERMINATED;
+int         ferry_test_cli_wait           (GSubprocess  *process,
+                                           const char   *log,
+                                           guint         timeout_seconds);
+void        ferry_test_dump_file          (const char   *path);
 
 /*
  * Test data on top of the sample: "ferry_bulk.keyed" (a bigint key,

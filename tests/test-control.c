@@ -314,61 +314,6 @@ test_api_states (void)
 
 /* --- the same from the command line, through the journal ------------------ */
 
-static GSubprocess *
-cli_spawn (const char  *log,
-           GError     **error,
-           ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *cli = ferry_test_cli_path ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, cli);
-  va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_stdout_file_path (launcher, log);
-  return g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, error);
-}
-
-/* Runs a short ferry-cli command; returns its exit status, its output in
- * @out. */
-static int
-cli (char **out,
-     ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *path = ferry_test_cli_path ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, path);
-  va_start (args, out);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &text, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("ferry-cli %s: %s", (char *)argv->pdata[1], text);
-  if (out != NULL)
-    *out = g_steal_pointer (&text);
-  return g_subprocess_get_exit_status (process);
-}
-
 static char *
 cli_status_state (const char *config_path)
 {
@@ -377,7 +322,7 @@ cli_status_state (const char *config_path)
   g_autoptr(GError) error = NULL;
   JsonObject *object;
 
-  g_assert_cmpint (cli (&text, "status", "--json", "--config", config_path, NULL), ==, 0);
+  g_assert_cmpint (ferry_test_cli (&text, "status", "--json", "--config", config_path, NULL), ==, 0);
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -404,36 +349,6 @@ wait_for_journal_state (const char *config_path,
 }
 
 static void
-dump_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  if (g_file_get_contents (path, &text, NULL, NULL))
-    g_printerr ("--- %s ---\n%s\n---\n", path, text);
-}
-
-static int
-wait_exit (GSubprocess *process,
-           const char  *log,
-           guint        timeout_seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
-
-  while (g_subprocess_get_identifier (process) != NULL)
-    {
-      if (g_get_monotonic_time () > end)
-        {
-          g_subprocess_force_exit (process);
-          dump_file (log);
-          g_error ("ferry-cli run did not end within %u s", timeout_seconds);
-        }
-      g_usleep (20000);
-    }
-  g_subprocess_wait (process, NULL, NULL);
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-}
-
-static void
 test_cli (void)
 {
   g_autofree char *target = make_target ("cli", 0.75);
@@ -449,9 +364,9 @@ test_cli (void)
   int status;
 
   /* Nothing to act on yet: no journal. */
-  g_assert_cmpint (cli (NULL, "pause", "--config", config_path, NULL), !=, 0);
+  g_assert_cmpint (ferry_test_cli (NULL, "pause", "--config", config_path, NULL), !=, 0);
 
-  run = cli_spawn (log1, &error, "run", "--force", "--config", config_path, NULL);
+  run = ferry_test_cli_spawn (log1, &error, "run", "--force", "--config", config_path, NULL);
   g_assert_no_error (error);
 
   /* Running, with a few chunks in. */
@@ -463,7 +378,7 @@ test_cli (void)
         break;
       if (g_get_monotonic_time () > end || g_subprocess_get_identifier (run) == NULL)
         {
-          dump_file (log1);
+          ferry_test_dump_file (log1);
           g_error ("ferry-cli run did not get going");
         }
       g_usleep (20000);
@@ -472,9 +387,9 @@ test_cli (void)
 
   /* pause: taken from the journal within a second; PAUSED when the
    * running chunks are done, and the journal says so. */
-  status = cli (&out, "pause", "--config", config_path, NULL);
+  status = ferry_test_cli (&out, "pause", "--config", config_path, NULL);
   if (status != 0)
-    dump_file (log1);
+    ferry_test_dump_file (log1);
   g_assert_cmpint (status, ==, 0);
   wait_for_journal_state (config_path, "paused", 60);
   done_paused = ferry_test_journal_chunks_done (conn);
@@ -484,31 +399,31 @@ test_cli (void)
   g_assert_nonnull (g_subprocess_get_identifier (run));
 
   /* A second pause is refused by the running process, and says so. */
-  g_assert_cmpint (cli (NULL, "pause", "--config", config_path, NULL), ==, 0);
+  g_assert_cmpint (ferry_test_cli (NULL, "pause", "--config", config_path, NULL), ==, 0);
   g_usleep (1500000);
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'request-refused'"), >=, 1);
 
   /* resume, then stop: the run ends STOPPED (exit 6). */
-  g_assert_cmpint (cli (NULL, "resume", "--config", config_path, NULL), ==, 0);
+  g_assert_cmpint (ferry_test_cli (NULL, "resume", "--config", config_path, NULL), ==, 0);
   wait_for_journal_state (config_path, "running", 30);
-  g_assert_cmpint (cli (NULL, "stop", "--config", config_path, NULL), ==, 0);
-  status = wait_exit (run, log1, 120);
+  g_assert_cmpint (ferry_test_cli (NULL, "stop", "--config", config_path, NULL), ==, 0);
+  status = ferry_test_cli_wait (run, log1, 120);
   if (status != 6)
-    dump_file (log1);
+    ferry_test_dump_file (log1);
   g_assert_cmpint (status, ==, 6);
   g_assert_cmpstr (cli_status_state (config_path), ==, "stopped");
   ferry_test_assert_journal_consistent (target);
 
   /* Nothing runs it now: a request has nobody to take it. */
-  g_assert_cmpint (cli (NULL, "resume", "--config", config_path, "--wait", "1", NULL), !=, 0);
+  g_assert_cmpint (ferry_test_cli (NULL, "resume", "--config", config_path, "--wait", "1", NULL), !=, 0);
 
   /* ferry-cli run again: it resumes the same migration and completes. */
   g_clear_object (&run);
-  run = cli_spawn (log2, &error, "run", "--force", "--config", config_path, NULL);
+  run = ferry_test_cli_spawn (log2, &error, "run", "--force", "--config", config_path, NULL);
   g_assert_no_error (error);
-  status = wait_exit (run, log2, 240);
+  status = ferry_test_cli_wait (run, log2, 240);
   if (status != 0)
-    dump_file (log2);
+    ferry_test_dump_file (log2);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (cli_status_state (config_path), ==, "completed");
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.migration"), ==, 1);

@@ -207,9 +207,10 @@ test_terminate_source_backend (void)
 /* --- pg_ctl restart ------------------------------------------------------ */
 
 typedef struct {
-  char   *target;
-  gint    stop;
-  gint    restarted;
+  char             *target;
+  FerryTestCluster *victim;
+  gint              stop;
+  gint              restarted;
 } Restarter;
 
 static void
@@ -272,7 +273,7 @@ restarter_thread (gpointer user_data)
     return NULL;
 
   PQfinish (g_steal_pointer (&conn));
-  restart_server (target_cluster);
+  restart_server (r->victim);
   g_atomic_int_set (&r->restarted, 1);
   return NULL;
 }
@@ -294,7 +295,9 @@ test_restart_target (void)
    * chunk that tried during it. */
   ferry_config_set_retry_attempts (config, 3);
   ferry_config_set_max_parallel (config, 4);
+  ferry_config_set_connection_pool_size (config, 6);
   restarter.target = target;
+  restarter.victim = target_cluster;
 
   coordinator = start (config, &seen);
   thread = g_thread_new ("restarter", restarter_thread, &restarter);
@@ -315,6 +318,42 @@ test_restart_target (void)
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'state'"
                                          " AND detail = 'running → completed'"), ==, 1);
 
+  ferry_test_assert_journal_consistent (target);
+  ferry_test_assert_same (source, target, NULL);
+}
+
+/* The source restarts mid-run: the workers' connections and the snapshot
+ * they share are gone. After the backoff the run takes a new snapshot
+ * (and says so) and completes. */
+static void
+test_restart_source (void)
+{
+  g_autofree char *target = ferry_test_new_database (target_cluster, "restart_source", "target_template");
+  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  Seen seen = { 0 };
+  Restarter restarter = { 0 };
+  GThread *thread;
+  FerryState state;
+
+  ferry_config_set_retry_attempts (config, 3);
+  restarter.target = target;
+  restarter.victim = source_cluster;
+
+  coordinator = start (config, &seen);
+  thread = g_thread_new ("restarter", restarter_thread, &restarter);
+  state = ferry_test_run_until_idle (coordinator, 300);
+  g_atomic_int_set (&restarter.stop, 1);
+  g_thread_join (thread);
+
+  g_assert_true (g_atomic_int_get (&restarter.restarted));
+  assert_completed (coordinator, state, &seen);
+
+  conn = ferry_test_connect (target);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'snapshot-renewed'"), >=, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE finished_at IS NULL"
+                                         " AND skipped_at IS NULL"), ==, 0);
   ferry_test_assert_journal_consistent (target);
   ferry_test_assert_same (source, target, NULL);
 }
@@ -433,6 +472,7 @@ main (int   argc,
   g_test_add_func ("/faults/terminate-target-backend", test_terminate_target_backend);
   g_test_add_func ("/faults/terminate-source-backend", test_terminate_source_backend);
   g_test_add_func ("/faults/restart-target", test_restart_target);
+  g_test_add_func ("/faults/restart-source", test_restart_source);
   g_test_add_func ("/faults/split-on-timeout", test_split_on_timeout);
 
   ret = g_test_run ();

@@ -113,6 +113,53 @@ assert_journal_complete (const char *target,
                                    " AND action = 'state' AND detail = 'ready → running'", migration_id), ==, 1);
 }
 
+/* Samples the connections Ferry holds on the server (its own, and its
+ * pg_dump's and pg_restore's), from a thread of its own, while a run
+ * goes on. */
+typedef struct {
+  char   *admin;
+  char   *source_db;
+  char   *target_db;
+  gint    stop;
+  gint64  max_source;
+  gint64  max_target;
+  gint64  max_copies;
+} Sampler;
+
+static gpointer
+sampler_thread (gpointer user_data)
+{
+  Sampler *sampler = user_data;
+  g_autoptr(PGconn) conn = ferry_test_connect (sampler->admin);
+
+  while (!g_atomic_int_get (&sampler->stop))
+    {
+      PGresult *result = PQexec (conn,
+        "SELECT datname, count(*),"
+        "       count(*) FILTER (WHERE application_name = 'ferry' AND query LIKE 'COPY %FROM STDIN%' AND state = 'active')"
+        " FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'"
+        " AND application_name IS DISTINCT FROM 'ferry-test' GROUP BY 1");
+
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      for (int i = 0; i < PQntuples (result); i++)
+        {
+          gint64 n = g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
+          gint64 copies = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+
+          if (g_str_equal (PQgetvalue (result, i, 0), sampler->source_db))
+            sampler->max_source = MAX (sampler->max_source, n);
+          else if (g_str_equal (PQgetvalue (result, i, 0), sampler->target_db))
+            {
+              sampler->max_target = MAX (sampler->max_target, n);
+              sampler->max_copies = MAX (sampler->max_copies, copies);
+            }
+        }
+      PQclear (result);
+      g_usleep (10000);
+    }
+  return NULL;
+}
+
 typedef struct {
   FerryConstraintStrategy strategy;
   FerryCopyFormat         format;
@@ -134,6 +181,8 @@ migrate (const Case *tc,
   FerryTableList *tables;
   FerryState state;
   gint64 expected_rows = source_rows (source);
+  Sampler sampler = { 0 };
+  GThread *sampler_thread_handle;
 
   ferry_config_set_constraints (config, tc->strategy);
   ferry_config_set_copy_format (config, tc->format);
@@ -147,16 +196,36 @@ migrate (const Case *tc,
   g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &seen);
   g_signal_connect (coordinator, "escalated", G_CALLBACK (on_escalated), &seen);
 
+  sampler.admin = ferry_test_cluster_conninfo (cluster, "postgres");
+  sampler.source_db = g_strdup ("source");
+  sampler.target_db = g_strdup (name);
+  sampler_thread_handle = g_thread_new ("sampler", sampler_thread, &sampler);
+
   ferry_coordinator_start (coordinator, &error);
   g_assert_no_error (error);
   g_assert_cmpint (ferry_coordinator_get_state (coordinator), ==, FERRY_STATE_RUNNING);
 
   state = ferry_test_run_until_idle (coordinator, 240);
+  g_atomic_int_set (&sampler.stop, 1);
+  g_thread_join (sampler_thread_handle);
   if (state != FERRY_STATE_COMPLETED)
     {
       g_autofree char *status = ferry_test_status_text (coordinator);
       g_error ("the migration ended %s:\n%s", ferry_enum_to_nick (FERRY_TYPE_STATE, state), status);
     }
+
+  /* Exactly max_parallel chunks at a time, and never more than
+   * connection_pool_size connections to a server. */
+  g_test_message ("connections: %" G_GINT64_FORMAT " to the source, %" G_GINT64_FORMAT
+                  " to the target, %" G_GINT64_FORMAT " COPYs at once",
+                  sampler.max_source, sampler.max_target, sampler.max_copies);
+  g_assert_cmpint (sampler.max_copies, <=, ferry_config_get_max_parallel (config));
+  g_assert_cmpint (sampler.max_source, <=, ferry_config_get_connection_pool_size (config));
+  g_assert_cmpint (sampler.max_target, <=, ferry_config_get_connection_pool_size (config));
+  g_assert_cmpint (sampler.max_source, >=, ferry_config_get_max_parallel (config));
+  g_free (sampler.admin);
+  g_free (sampler.source_db);
+  g_free (sampler.target_db);
 
   /* What the coordinator reports. */
   g_assert_cmpuint (seen.failed, ==, 0);

@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "ferry-catalog.h"
 #include "ferry-enum-types.h"
 #include "ferry-test-migrate.h"
@@ -336,6 +338,76 @@ test_abort (void)
   seen_clear (&seen);
 }
 
+/* The same from the command line: `ferry-cli run --wait` waits in ERROR,
+ * and `ferry-cli resolve` from elsewhere reaches it through the journal. */
+static void
+test_cli_wait_and_resolve (void)
+{
+  g_autofree char *target = ferry_test_new_database (cluster, "cli", "target_template");
+  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autofree char *dir = g_build_filename (ferry_test_cluster_get_dir (cluster), "resolve", NULL);
+  g_autofree char *config_path = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  int status;
+
+  g_mkdir_with_parents (dir, 0755);
+  config_path = ferry_test_config_write (config, dir, "cli.yaml");
+  log = g_build_filename (dir, "cli-run.log", NULL);
+  ferry_test_sql (conn, "ALTER TABLE " STRICT_TABLE " ADD CONSTRAINT " STRICT_NAME " CHECK (id < 30000)");
+
+  run = ferry_test_cli_spawn (log, &error, "run", "--force", "--wait", "--config", config_path, NULL);
+  g_assert_no_error (error);
+
+  /* It fails that table, completes the others, and waits. */
+  for (gint64 end = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;;)
+    {
+      g_autofree char *ready = ferry_test_value (conn, "SELECT pg_catalog.to_regclass('ferry.validation') IS NOT NULL");
+      g_autofree char *state = g_str_equal (ready, "t")
+                               ? ferry_test_value (conn, "SELECT (SELECT state FROM ferry.migration)") : NULL;
+
+      if (g_strcmp0 (state, "error") == 0)
+        break;
+      if (g_get_monotonic_time () > end || g_subprocess_get_identifier (run) == NULL)
+        {
+          ferry_test_dump_file (log);
+          g_error ("ferry-cli run --wait did not come to wait in ERROR");
+        }
+      g_usleep (50000);
+    }
+  g_usleep (G_USEC_PER_SEC);
+  g_assert_nonnull (g_subprocess_get_identifier (run));
+
+  status = ferry_test_cli (&out, "resolve", "--table", STRICT_TABLE, "--action", "skip", "--config", config_path, NULL);
+  if (status != 0)
+    ferry_test_dump_file (log);
+  g_assert_cmpint (status, ==, 0);
+
+  status = ferry_test_cli_wait (run, log, 240);
+  if (status != 0)
+    ferry_test_dump_file (log);
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autofree char *state = ferry_test_value (conn, "SELECT state FROM ferry.migration");
+    g_assert_cmpstr (state, ==, "completed");
+  }
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                         " AND skipped_at IS NOT NULL"), >=, 1);
+  ferry_test_assert_journal_consistent (target);
+  {
+    FerryTestCompare options = { 0 };
+    const char *skip[] = { STRICT_TABLE, NULL };
+    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
+
+    options.skip_data = skip;
+    options.ignore_objects = ignore;
+    ferry_test_assert_same (source, target, &options);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/resolve/skip", test_skip);
   g_test_add_func ("/resolve/truncate-retry", test_truncate_retry);
   g_test_add_func ("/resolve/abort", test_abort);
+  g_test_add_func ("/resolve/cli-wait-and-resolve", test_cli_wait_and_resolve);
 
   ret = g_test_run ();
 
