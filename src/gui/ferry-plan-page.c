@@ -10,9 +10,12 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "ferry-enum-types.h"
+#include "ferry-graph-view.h"
 #include "ferry-plan-page.h"
 
 struct _FerryPlanPage
@@ -27,25 +30,13 @@ struct _FerryPlanPage
   GtkLabel       *details_label;
   GtkListView    *batches_list;
 
-  GtkWidget      *graph;
+  FerryGraphView *graph;
   FerryPlan      *plan;
   FerryTable     *selected;
   GtkStringList  *batch_rows;
 };
 
 G_DEFINE_FINAL_TYPE (FerryPlanPage, ferry_plan_page, ADW_TYPE_BIN)
-
-/* The graph view is optional at build time of this page: it is looked
- * up by type name so the page works without it during development. */
-static GtkWidget *
-create_graph (FerryPlanPage *self)
-{
-  GType type = g_type_from_name ("FerryGraphView");
-
-  if (type == G_TYPE_INVALID)
-    return adw_status_page_new ();
-  return g_object_new (type, NULL);
-}
 
 static void
 append_names (GString    *str,
@@ -92,7 +83,7 @@ show_details (FerryPlanPage *self)
   chunks = ferry_plan_get_table_chunks (self->plan, table);
 
   g_string_append_printf (text, "<b>%s</b>\n", name);
-  g_string_append_printf (text, _("%s · about %" G_GINT64_FORMAT " rows · level %d · %s"),
+  g_string_append_printf (text, _("%s · about %" PRId64 " rows · level %d · %s"),
                           size, MAX (ferry_table_get_row_estimate (table), 0),
                           ferry_table_get_level (table),
                           ferry_table_status_to_string (ferry_table_get_status (table)));
@@ -145,14 +136,11 @@ ferry_plan_page_select_table (FerryPlanPage *self,
 }
 
 static void
-on_graph_selected (GObject       *graph,
-                   GParamSpec    *pspec,
-                   FerryPlanPage *self)
+on_graph_selected (FerryGraphView *graph,
+                   GParamSpec     *pspec,
+                   FerryPlanPage  *self)
 {
-  g_autoptr(FerryTable) table = NULL;
-
-  g_object_get (graph, "selected-table", &table, NULL);
-  ferry_plan_page_select_table (self, table);
+  ferry_plan_page_select_table (self, ferry_graph_view_get_selected_table (graph));
 }
 
 static FerryTable *
@@ -191,9 +179,7 @@ focus (FerryPlanPage *self,
 {
   if (table == NULL)
     return;
-  if (g_signal_lookup ("table-selected", G_OBJECT_TYPE (self->graph)) != 0 ||
-      g_object_class_find_property (G_OBJECT_GET_CLASS (self->graph), "selected-table") != NULL)
-    g_signal_emit_by_name (self->graph, "focus-table", table);
+  ferry_graph_view_focus_table (self->graph, table);
   ferry_plan_page_select_table (self, table);
 }
 
@@ -215,16 +201,9 @@ on_search_changed (FerryPlanPage *self)
     focus (self, table);
 }
 
-static void
-zoom (FerryPlanPage *self,
-      const char    *action)
-{
-  gtk_widget_activate_action (self->graph, action, NULL);
-}
-
-static void on_zoom_in (FerryPlanPage *self) { zoom (self, "graph.zoom-in"); }
-static void on_zoom_out (FerryPlanPage *self) { zoom (self, "graph.zoom-out"); }
-static void on_zoom_fit (FerryPlanPage *self) { zoom (self, "graph.zoom-fit"); }
+static void on_zoom_in (FerryPlanPage *self) { ferry_graph_view_zoom_in (self->graph); }
+static void on_zoom_out (FerryPlanPage *self) { ferry_graph_view_zoom_out (self->graph); }
+static void on_zoom_fit (FerryPlanPage *self) { ferry_graph_view_zoom_fit (self->graph); }
 
 static void
 on_batch_activate (FerryPlanPage *self,
@@ -282,8 +261,7 @@ ferry_plan_page_set_plan (FerryPlanPage *self,
   g_clear_object (&self->selected);
   show_details (self);
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->graph), "plan") != NULL)
-    g_object_set (self->graph, "plan", plan, NULL);
+  ferry_graph_view_set_plan (self->graph, plan);
 
   if (plan == NULL)
     {
@@ -350,7 +328,7 @@ GtkWidget *
 ferry_plan_page_get_graph (FerryPlanPage *self)
 {
   g_return_val_if_fail (FERRY_IS_PLAN_PAGE (self), NULL);
-  return self->graph;
+  return GTK_WIDGET (self->graph);
 }
 
 static void
@@ -396,10 +374,9 @@ ferry_plan_page_init (FerryPlanPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->graph = create_graph (self);
-  adw_bin_set_child (self->graph_bin, self->graph);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->graph), "selected-table") != NULL)
-    g_signal_connect (self->graph, "notify::selected-table", G_CALLBACK (on_graph_selected), self);
+  self->graph = FERRY_GRAPH_VIEW (ferry_graph_view_new ());
+  adw_bin_set_child (self->graph_bin, GTK_WIDGET (self->graph));
+  g_signal_connect (self->graph, "notify::selected-table", G_CALLBACK (on_graph_selected), self);
 
   self->batch_rows = gtk_string_list_new (NULL);
   selection = gtk_no_selection_new (G_LIST_MODEL (self->batch_rows));
