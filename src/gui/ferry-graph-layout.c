@@ -56,6 +56,7 @@
 #define DEFAULT_SWEEPS  24
 #define PLACE_PASSES     6
 #define TRANSPOSE_PASSES 6
+#define SMALL_GRAPH   4000      /* tables and dummies: afford more work */
 
 typedef struct {
   FerryGraphLayout *out;
@@ -619,10 +620,48 @@ compare_keyed (gconstpointer a,
 
 /* Sorts level @l by the barycentre of each node's neighbours on one
  * side; nodes without any keep their slot. */
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The weighted median of Gansner et al.: the median position, or, for
+ * an even count, an interpolation weighted towards the tighter side. */
+static float
+median_position (Work        *w,
+                 const guint *nb,
+                 guint        first,
+                 guint        count)
+{
+  float *p = w->key;
+  guint m = count / 2;
+  float left, right;
+
+  for (guint k = 0; k < count; k++)
+    p[k] = w->pos[nb[first + k]];
+  qsort (p, count, sizeof (float), compare_float);
+
+  if (count % 2 == 1)
+    return p[m];
+  if (count == 2)
+    return (p[0] + p[1]) / 2;
+
+  left = p[m - 1] - p[0];
+  right = p[count - 1] - p[m];
+  if (left + right == 0)
+    return (p[m - 1] + p[m]) / 2;
+  return (p[m - 1] * right + p[m] * left) / (left + right);
+}
+
 static void
 sweep_layer (Work     *w,
              guint     l,
              gboolean  use_up,
+             gboolean  median,
              Keyed    *keyed)
 {
   const guint *start = use_up ? w->up_start : w->down_start;
@@ -639,9 +678,14 @@ sweep_layer (Work     *w,
 
       if (count == 0)
         continue;
-      for (guint k = start[v]; k < start[v + 1]; k++)
-        sum += w->pos[nb[k]];
-      keyed[n_keyed].key = sum / count;
+      if (median)
+        keyed[n_keyed].key = median_position (w, nb, start[v], count);
+      else
+        {
+          for (guint k = start[v]; k < start[v + 1]; k++)
+            sum += w->pos[nb[k]];
+          keyed[n_keyed].key = sum / count;
+        }
       /* Ties keep the current order: encode the position. */
       keyed[n_keyed].node = i;
       n_keyed++;
@@ -737,23 +781,28 @@ order (Work *w)
   /* A first left-to-right sweep turns the input order of each level
    * into one that follows the level before it. */
   for (guint l = 1; l < w->n_levels; l++)
-    sweep_layer (w, l, TRUE, keyed);
+    sweep_layer (w, l, TRUE, FALSE, keyed);
 
   best = count_crossings (w);
   memcpy (w->best_layer, w->layer, sizeof (guint) * w->m);
 
+  /* Sweeps alternate direction; small graphs also alternate barycentres
+   * (pairs of sweeps) with medians, and transpose after each sweep. */
   for (guint s = 0; s < out->max_sweeps && best > 0; s++)
     {
       gboolean down = s % 2 == 1;
+      gboolean median = (s / 2) % 2 == 1 && w->m < SMALL_GRAPH;
       guint crossings;
 
       if (down)
         for (guint l = 1; l < w->n_levels; l++)
-          sweep_layer (w, l, TRUE, keyed);
+          sweep_layer (w, l, TRUE, median, keyed);
       else
         for (guint l = w->n_levels; l-- > 0;)
           if (l + 1 < w->n_levels)
-            sweep_layer (w, l, FALSE, keyed);
+            sweep_layer (w, l, FALSE, median, keyed);
+      if (w->m < SMALL_GRAPH)
+        transpose (w);
 
       out->n_sweeps++;
       crossings = count_crossings (w);
@@ -763,7 +812,7 @@ order (Work *w)
           memcpy (w->best_layer, w->layer, sizeof (guint) * w->m);
           stale = 0;
         }
-      else if (++stale >= 4)
+      else if (++stale >= (w->m < SMALL_GRAPH ? 8 : 4))
         break;
     }
 

@@ -70,6 +70,7 @@ struct _FerryGraphTiles
   guint64              scale_used[N_SCALES];
   double               last_zoom;
   gint64               zoom_changed;
+  gboolean             shown_whole;  /* a frame at this zoom had every tile */
   guint                settle_source;
 
   GCancellable        *cancellable; /* of the batch being rendered */
@@ -228,6 +229,8 @@ ferry_graph_draw_edges (cairo_t                   *cr,
   if (scale < 0.15)
     solid.alpha *= 0.75f;
 
+  /* Flattening finer than a third of a pixel does not show. */
+  cairo_set_tolerance (cr, 0.3);
   cairo_set_line_width (cr, width);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
@@ -707,6 +710,7 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
     {
       self->last_zoom = zoom;
       self->zoom_changed = g_get_monotonic_time ();
+      self->shown_whole = FALSE;
     }
 
   scale = scale_for_zoom (self, zoom);
@@ -718,7 +722,6 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
       {
         guint64 key = make_key (scale, x, y);
         Entry *entry = g_hash_table_lookup (self->entries, &key);
-        graphene_rect_t r;
 
         if (entry != NULL)
           {
@@ -729,7 +732,20 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
 
         complete = FALSE;
         want (self, scale, x, y, &center, 0);
-        r = tile_rect (zoom, x, y);
+      }
+
+  /* Until the tiles of a new zoom are there, the other zooms stand in,
+   * scaled. Once they have been (panning from then on), tiles missing at
+   * the border come in a frame or two: scaling stand-ins costs more than
+   * it shows. */
+  if (complete)
+    self->shown_whole = TRUE;
+  else if (!self->shown_whole)
+    for (guint i = 0; i < self->wanted->len; i++)
+      {
+        const Job *job = &g_array_index (self->wanted, Job, i);
+        graphene_rect_t r = tile_rect (zoom, job->tx, job->ty);
+
         append_fallback (self, snapshot, scale, &r);
       }
 

@@ -65,6 +65,7 @@ typedef struct {
   char             *subtitle;
   PangoLayout      *title_layout;
   PangoLayout      *subtitle_layout;
+  PangoLayout      *label_layout;   /* zoomed out: the name, large */
   GskRenderNode    *render[N_LODS];
 } Node;
 
@@ -287,6 +288,7 @@ drop_renders (FerryGraphView *self)
       node_drop_render (&self->nodes[i]);
       g_clear_object (&self->nodes[i].title_layout);
       g_clear_object (&self->nodes[i].subtitle_layout);
+      g_clear_object (&self->nodes[i].label_layout);
     }
   drop_highlight (self);
 }
@@ -329,6 +331,7 @@ clear_model (FerryGraphView *self)
       node_drop_render (node);
       g_clear_object (&node->title_layout);
       g_clear_object (&node->subtitle_layout);
+      g_clear_object (&node->label_layout);
       g_free (node->title);
       g_free (node->subtitle);
     }
@@ -481,25 +484,46 @@ center_on_node (FerryGraphView *self,
 /* Drawing                                                            */
 /* ------------------------------------------------------------------ */
 
+typedef enum {
+  TEXT_TITLE,       /* the table's name */
+  TEXT_SUBTITLE,    /* schema · size */
+  TEXT_LABEL,       /* the name, twice as large, for the boxes zoomed out */
+} TextKind;
+
 static PangoLayout *
 make_layout (FerryGraphView *self,
              const char     *text,
-             gboolean        title)
+             TextKind        kind)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   PangoAttrList *attrs = pango_attr_list_new ();
+  float width = FERRY_GRAPH_NODE_WIDTH - 48;
 
-  if (title)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_SEMIBOLD));
-  else
+  switch (kind)
     {
+    case TEXT_TITLE:
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_SEMIBOLD));
+      break;
+
+    case TEXT_SUBTITLE:
       pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
       pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+      break;
+
+    case TEXT_LABEL:
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_SEMIBOLD));
+      pango_attr_list_insert (attrs, pango_attr_scale_new (1.9));
+      width = FERRY_GRAPH_NODE_WIDTH - 24;
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
+
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, (int) ((FERRY_GRAPH_NODE_WIDTH - 48) * PANGO_SCALE));
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_single_paragraph_mode (layout, TRUE);
 
   return layout;
@@ -662,9 +686,12 @@ render_node (FerryGraphView        *self,
   gsk_rounded_rect_init_from_rect (&rr, r, CARD_RADIUS);
 
   /* Zoomed out, corners and hairlines do not show: rectangles, which
-   * are the cheapest thing to draw. */
+   * are the cheapest thing to draw, and the name in large type, as on a
+   * map. */
   if (lod == LOD_BOX)
     {
+      int lh;
+
       if (s == FERRY_TABLE_STATUS_PENDING || strong)
         {
           graphene_rect_t inner = *r;
@@ -676,6 +703,16 @@ render_node (FerryGraphView        *self,
         }
       else
         gtk_snapshot_append_color (snapshot, &p->box[s], r);
+
+      if (node->label_layout == NULL)
+        node->label_layout = make_layout (self, node->title, TEXT_LABEL);
+      pango_layout_get_pixel_size (node->label_layout, NULL, &lh);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (r->origin.x + 12,
+                                                              roundf (r->origin.y + (r->size.height - lh) / 2)));
+      gtk_snapshot_append_layout (snapshot, node->label_layout, &p->fg);
+      gtk_snapshot_restore (snapshot);
+
       return gtk_snapshot_free_to_node (snapshot);
     }
 
@@ -705,9 +742,9 @@ render_node (FerryGraphView        *self,
   append_status_mark (snapshot, s, r->origin.x + 15, r->origin.y + (r->size.height - 16) / 2, &p->status[s]);
 
   if (node->title_layout == NULL)
-    node->title_layout = make_layout (self, node->title, TRUE);
+    node->title_layout = make_layout (self, node->title, TEXT_TITLE);
   if (node->subtitle_layout == NULL)
-    node->subtitle_layout = make_layout (self, node->subtitle, FALSE);
+    node->subtitle_layout = make_layout (self, node->subtitle, TEXT_SUBTITLE);
 
   {
     int th, sh;
@@ -969,17 +1006,42 @@ ferry_graph_view_snapshot (GtkWidget   *widget,
 /* The model                                                          */
 /* ------------------------------------------------------------------ */
 
+static gboolean
+status_changed_in_main (gpointer data)
+{
+  GObject **pair = data;
+
+  status_changed (FERRY_TABLE (pair[1]), NULL, FERRY_GRAPH_VIEW (pair[0]));
+  g_object_unref (pair[0]);
+  g_object_unref (pair[1]);
+  g_free (pair);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 status_changed (FerryTable     *table,
                 GParamSpec     *pspec,
                 FerryGraphView *self)
 {
-  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (self->node_of, table));
+  guint i;
   FerryTableStatus status;
   double fraction;
   Node *node;
 
-  if (i == 0)
+  /* The coordinator sets statuses on the main context; should anything
+   * else do it from a thread, the widget is only touched there. */
+  if (!g_main_context_is_owner (g_main_context_default ()))
+    {
+      GObject **pair = g_new (GObject *, 2);
+
+      pair[0] = g_object_ref (G_OBJECT (self));
+      pair[1] = g_object_ref (G_OBJECT (table));
+      g_main_context_invoke (NULL, status_changed_in_main, pair);
+      return;
+    }
+
+  i = GPOINTER_TO_UINT (g_hash_table_lookup (self->node_of, table));
+  if (i == 0 || self->nodes == NULL)
     return;
   node = &self->nodes[i - 1];
 
@@ -1032,9 +1094,11 @@ warm_text (gpointer user_data)
       Node *node = &self->nodes[self->warm_next++];
 
       if (node->title_layout == NULL)
-        node->title_layout = make_layout (self, node->title, TRUE);
+        node->title_layout = make_layout (self, node->title, TEXT_TITLE);
       if (node->subtitle_layout == NULL)
-        node->subtitle_layout = make_layout (self, node->subtitle, FALSE);
+        node->subtitle_layout = make_layout (self, node->subtitle, TEXT_SUBTITLE);
+      if (node->label_layout == NULL)
+        node->label_layout = make_layout (self, node->title, TEXT_LABEL);
 
       if (g_get_monotonic_time () >= until)
         return G_SOURCE_CONTINUE;
@@ -1535,6 +1599,21 @@ zoom_action (GtkWidget  *widget,
 }
 
 static void
+pan_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FerryGraphView *self = FERRY_GRAPH_VIEW (widget);
+  double dx, dy;
+
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  self->center_x += dx / self->zoom;
+  self->center_y += dy / self->zoom;
+  clamp_center (self);
+  gtk_widget_queue_draw (widget);
+}
+
+static void
 selection_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1781,6 +1860,7 @@ ferry_graph_view_class_init (FerryGraphViewClass *klass)
   gtk_widget_class_install_action (widget_class, "graph.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "graph.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "graph.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "graph.pan", "(dd)", pan_action);
   gtk_widget_class_install_action (widget_class, "graph.unselect", NULL, selection_action);
   gtk_widget_class_install_action (widget_class, "graph.activate", NULL, selection_action);
 
@@ -1792,6 +1872,10 @@ ferry_graph_view_class_init (FerryGraphViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "graph.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "graph.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "graph.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "graph.pan", "(dd)", -64.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "graph.pan", "(dd)", 64.0, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "graph.pan", "(dd)", 0.0, -64.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "graph.pan", "(dd)", 0.0, 64.0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "graph.unselect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "graph.activate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "graph.activate", NULL);
