@@ -74,6 +74,9 @@ ferry_copy_insert_sql (const char          *quoted_heap,
   return g_string_free (sql, FALSE);
 }
 
+/* What goes to the target in one CopyData message, at most. */
+#define BATCH_BYTES (64 * 1024)
+
 /* A cheap 64-bit mix of the stream (FNV-1a over 8-byte words): enough
  * to tell two transfers apart in the journal; the validation after the
  * load compares the tables themselves. */
@@ -191,6 +194,8 @@ ferry_copy_stream (FerryConnection    *source,
   guint64 bytes = 0;
   guint64 messages = 0;
   g_autoptr(PGresult) target_result = NULL;
+  g_autofree char *batch = NULL;
+  gsize fill = 0;
   gboolean target_failed = FALSE;
   gboolean source_ok;
   int n;
@@ -211,6 +216,8 @@ ferry_copy_stream (FerryConnection    *source,
   src = ferry_connection_get_pgconn (source);
   dst = ferry_connection_get_pgconn (target);
 
+  batch = g_malloc (BATCH_BYTES);
+
   for (;;)
     {
       char *buffer = NULL;
@@ -219,16 +226,38 @@ ferry_copy_stream (FerryConnection    *source,
       if (n < 0)
         break;
 
-      if (PQputCopyData (dst, buffer, n) != 1)
-        {
-          PQfreemem (buffer);
-          target_failed = TRUE;
-          break;
-        }
-
       checksum = mix (checksum, buffer, n);
       bytes += n;
       messages++;
+
+      /* Rows go out in messages of up to 64 kB rather than one each:
+       * fewer calls into libpq here, fewer messages for the target to
+       * take apart. COPY reads a byte stream; where the messages split
+       * it does not matter. */
+      if (fill + n > BATCH_BYTES && fill > 0)
+        {
+          if (PQputCopyData (dst, batch, fill) != 1)
+            {
+              PQfreemem (buffer);
+              target_failed = TRUE;
+              break;
+            }
+          fill = 0;
+        }
+      if (n >= BATCH_BYTES)
+        {
+          if (PQputCopyData (dst, buffer, n) != 1)
+            {
+              PQfreemem (buffer);
+              target_failed = TRUE;
+              break;
+            }
+        }
+      else
+        {
+          memcpy (batch + fill, buffer, n);
+          fill += n;
+        }
       PQfreemem (buffer);
 
       if (progress != NULL && (messages & 63) == 0)
@@ -237,6 +266,9 @@ ferry_copy_stream (FerryConnection    *source,
           __atomic_store_n (&progress->bytes, (gint64)bytes, __ATOMIC_RELAXED);
         }
     }
+
+  if (!target_failed && fill > 0 && PQputCopyData (dst, batch, fill) != 1)
+    target_failed = TRUE;
 
   if (target_failed)
     {
