@@ -540,8 +540,9 @@ static void
 get_readiness (FerryRequest *request)
 {
   FerryService *self = request->service;
-  FerryState state = ferry_coordinator_get_state (self->coordinator);
-  gboolean can_run = state != FERRY_STATE_RUNNING && state != FERRY_STATE_INITIALIZING;
+  /* The checks read both catalogs again: only before the run, while
+   * nothing holds on to the tables they replace. */
+  gboolean can_run = ferry_coordinator_get_state (self->coordinator) == FERRY_STATE_READY;
 
   if (ferry_coordinator_get_validator (self->coordinator) == NULL)
     {
@@ -550,11 +551,17 @@ get_readiness (FerryRequest *request)
       return;
     }
 
-  /* While the migration runs, the last results (the checks cannot run). */
+  /* Once the migration started, the last results. */
   if (!self->readiness_running && readiness_known (self) && (!query_bool (request, "refresh") || !can_run))
     {
       g_autoptr(JsonNode) node = readiness_json (self);
       ferry_service_respond_json (request->msg, SOUP_STATUS_OK, node);
+      return;
+    }
+  if (!self->readiness_running && !can_run)
+    {
+      ferry_service_respond_error (request->msg, SOUP_STATUS_CONFLICT, "illegal-state",
+                                   _("The readiness checks run before the migration starts"));
       return;
     }
 
@@ -794,7 +801,9 @@ post_start (FerryRequest *request,
       return;
     }
 
-  if (!check || ferry_coordinator_get_resuming (c))
+  /* No checks to resume (a stopped run, or one found in the journal):
+   * the target has its tables filled already, as the checks would say. */
+  if (!check || state == FERRY_STATE_STOPPED || ferry_coordinator_get_resuming (c))
     {
       if (!ferry_coordinator_start (c, &error))
         {

@@ -32,6 +32,8 @@
 
 #include "ferry-error.h"
 
+#define LISTEN_BACKLOG 1024
+
 G_DEFINE_FINAL_TYPE (FerryService, ferry_service, G_TYPE_OBJECT)
 
 static void
@@ -313,7 +315,10 @@ server_callback (SoupServer        *server,
 
       self->n_refused++;
       g_message ("Refused %s %s from %s: token “%s” is read-only", method, path, client ? client : "?", name);
-      ferry_coordinator_record_event_as (self->coordinator, actor, client, "request-refused", detail);
+      /* In the audit trail once the journal has the migration (before,
+       * the coordinator would hold them in memory, as many as were sent). */
+      if (ferry_coordinator_get_migration_id (self->coordinator) > 0)
+        ferry_coordinator_record_event_as (self->coordinator, actor, client, "request-refused", detail);
       ferry_service_respond_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                                    _("This token may only read: actions need a control token"));
       return;
@@ -423,6 +428,7 @@ ferry_service_listen (FerryService     *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (FERRY_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (port <= 65535, FALSE);
@@ -443,9 +449,15 @@ ferry_service_listen (FerryService     *self,
       self->https = TRUE;
     }
 
+  /* Our own socket: soup_server_listen() leaves GSocket's backlog of
+   * 10, and a burst of new connections (200 clients polling at once)
+   * would be refused while the main loop is busy. */
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->server, socket_address,
-                           self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL ||
+      !g_socket_bind (socket, socket_address, TRUE, error) ||
+      (g_socket_set_listen_backlog (socket, LISTEN_BACKLOG), !g_socket_listen (socket, error)) ||
+      !soup_server_listen_socket (self->server, socket, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_prefix_error (error, _("Cannot listen on %s port %u: "), address, port);
       return FALSE;
