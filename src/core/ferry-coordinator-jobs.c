@@ -57,6 +57,20 @@ int_string (gint64 value)
 
 /* Slots */
 
+/* A chunk may run as long as timeout_seconds, no longer: past that the
+ * server cancels it (57014) and the error handler splits it. Set when a
+ * worker's connection opens, and again after a job that lifted it
+ * (RESET would go back to the server's default, not to this). */
+static gboolean
+chunk_timeout (FerryCoordinator *self,
+               FerryConnection  *connection)
+{
+  g_autofree char *sql = g_strdup_printf ("SET statement_timeout = '%us'",
+                                          ferry_config_get_timeout_seconds (self->config));
+
+  return ferry_connection_is_open (connection) && ferry_connection_exec (connection, sql, NULL);
+}
+
 static gboolean
 slot_open_one (FerryCoordinator  *self,
                FerryConnection   *connection,
@@ -69,8 +83,6 @@ slot_open_one (FerryCoordinator  *self,
                               0, self->cancellable, error))
     return FALSE;
 
-  /* A chunk may run as long as timeout_seconds, no longer: past that the
-   * server cancels it (57014) and the error handler splits it. */
   timeouts = g_strdup_printf ("SET statement_timeout = '%us'; SET idle_in_transaction_session_timeout = 0;",
                               ferry_config_get_timeout_seconds (config));
   return ferry_connection_exec (connection, timeouts, error) &&
@@ -384,11 +396,12 @@ run_ddl (FerryCoordinator  *self,
       ddl->validated = TRUE;
     }
 
-  return ferry_connection_exec (slot->target, "RESET statement_timeout", NULL) || TRUE;
+  chunk_timeout (self, slot->target);
+  return TRUE;
 
 fail:
   rollback_quietly (slot->target);
-  ferry_connection_exec (slot->target, "RESET statement_timeout", NULL);
+  chunk_timeout (self, slot->target);
   return FALSE;
 }
 
@@ -440,20 +453,18 @@ run_validate (FerryCoordinator  *self,
 
   /* Counting a big table can take a while. */
   if (!ferry_connection_exec (slot->source, "SET statement_timeout = 0", error) ||
-      !ferry_connection_exec (slot->target, "SET statement_timeout = 0", error))
-    return FALSE;
-
-  if (!begin_source_snapshot (self, slot->source, error))
-    return FALSE;
+      !ferry_connection_exec (slot->target, "SET statement_timeout = 0", error) ||
+      !begin_source_snapshot (self, slot->source, error))
+    goto fail;
 
   source = ferry_connection_query (slot->source, sql, error);
   rollback_quietly (slot->source);
   if (source == NULL)
-    return FALSE;
+    goto fail;
 
   target = ferry_connection_query (slot->target, sql, error);
   if (target == NULL)
-    return FALSE;
+    goto fail;
 
   work->source_rows = g_ascii_strtoll (PQgetvalue (source, 0, 0), NULL, 10);
   work->target_rows = g_ascii_strtoll (PQgetvalue (target, 0, 0), NULL, 10);
@@ -466,8 +477,8 @@ run_validate (FerryCoordinator  *self,
   work->matches = work->source_rows == work->target_rows &&
                   g_strcmp0 (work->source_checksum, work->target_checksum) == 0;
 
-  ferry_connection_exec (slot->source, "RESET statement_timeout", NULL);
-  ferry_connection_exec (slot->target, "RESET statement_timeout", NULL);
+  chunk_timeout (self, slot->source);
+  chunk_timeout (self, slot->target);
 
   return ferry_journal_record_validation (self->journal, slot->target, self->migration_id,
                                           ferry_table_get_schema (work->table),
@@ -475,6 +486,12 @@ run_validate (FerryCoordinator  *self,
                                           work->part, work->source_rows, work->target_rows,
                                           work->source_checksum, work->target_checksum,
                                           work->matches, error);
+
+fail:
+  rollback_quietly (slot->source);
+  chunk_timeout (self, slot->source);
+  chunk_timeout (self, slot->target);
+  return FALSE;
 }
 
 void
