@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -148,10 +150,10 @@ print_progress (RunContext *ctx,
   g_string_append_printf (line, _("%u/%u tables"), done, total);
   if (failed > 0)
     g_string_append_printf (line, _(" (%u failed)"), failed);
-  g_string_append_printf (line, "  %s  %.0f %s  %.1f MB/s  ", bytes, rows, _("rows/s"), mbps);
+  g_string_append_printf (line, "  %s  %.0f %s  %.1f %s  ", bytes, rows, _("rows/s"), mbps, _("MB/s"));
   g_string_append_printf (line, _("ETA %s"), eta);
   if (phase != NULL && !g_str_equal (phase, "data"))
-    g_string_append_printf (line, "  [%s]", phase);
+    g_string_append_printf (line, "  [%s]", ferry_phase_to_string (phase));
   if (ferry_coordinator_is_pausing (c))
     g_string_append_printf (line, "  %s", _("pausing…"));
 
@@ -206,7 +208,7 @@ on_event (FerryCoordinator *c,
 
   clear_bar (ctx);
   if (g_str_equal (action, "phase"))
-    g_print ("%s %s\n", _("Phase:"), detail);
+    g_print ("%s %s\n", _("Phase:"), ferry_phase_to_string (detail));
   else
     g_print ("%s%s%s %s\n", ferry_cli_style (ctx->options, "warning"), action,
              ferry_cli_style (ctx->options, "reset"), detail ? detail : "");
@@ -469,7 +471,7 @@ ferry_cli_run (int    argc,
     }
 
   if (ferry_coordinator_get_resuming (coordinator) && !options.json)
-    g_print (_("Resuming migration %" G_GINT64_FORMAT " from the journal.\n"),
+    g_print (_("Resuming migration %" PRId64 " from the journal.\n"),
              ferry_coordinator_get_migration_id (coordinator));
 
   if (!no_check)
@@ -629,7 +631,7 @@ print_status_text (FerryCliOptions *options,
   gint64 bytes_done = json_object_get_int_member_with_default (m, "bytes_done", 0);
   g_autofree char *done = ferry_format_bytes (bytes_done);
   g_autofree char *total_size = ferry_format_bytes (bytes_total);
-  g_autofree char *total = g_strdup_printf (_("%s of source tables, in %" G_GINT64_FORMAT " chunks"),
+  g_autofree char *total = g_strdup_printf (_("%s of source tables, in %" PRId64 " chunks"),
                                            total_size, chunks_total);
   double age = json_object_get_double_member_with_default (m, "heartbeat_age_seconds", -1);
 
@@ -793,7 +795,7 @@ send_request (int         argc,
         !g_str_equal (initial_state, "error"))
       {
         g_set_error (&error, FERRY_ERROR, FERRY_ERROR_STATE,
-                     _("Migration %" G_GINT64_FORMAT " is %s: there is nothing to %s"),
+                     _("Migration %" PRId64 " is %s: there is nothing to %s"),
                      id, initial_state, action);
         ferry_cli_print_error (&options, error);
         return FERRY_EXIT_FAILED;
@@ -831,7 +833,7 @@ send_request (int         argc,
             {
               g_autofree char *withdrawn = ferry_journal_take_request (journal, id, NULL);
 
-              g_printerr (_("Migration %" G_GINT64_FORMAT " ended (%s) before it took the request “%s”.\n"),
+              g_printerr (_("Migration %" PRId64 " ended (%s) before it took the request “%s”.\n"),
                           id, state, request);
               return FERRY_EXIT_FAILED;
             }
@@ -842,7 +844,7 @@ send_request (int         argc,
           if (options.json)
             emit_event_json ("request-taken", "request", request, "state", state);
           else
-            g_print (_("Migration %" G_GINT64_FORMAT " took the request “%s”; it is now %s.\n"),
+            g_print (_("Migration %" PRId64 " took the request “%s”; it is now %s.\n"),
                      id, request, state);
           return FERRY_EXIT_OK;
         }
