@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -80,7 +82,7 @@ on_state_changed (FerryCoordinator *c,
       emit_line (ctx->options, o);
     }
   else
-    g_print (_("Migration %" G_GINT64_FORMAT ": %s → %s\n"), ferry_coordinator_get_migration_id (c),
+    g_print (_("Migration %" PRId64 ": %s → %s\n"), ferry_coordinator_get_migration_id (c),
              ferry_state_to_string (old_state), ferry_state_to_string (new_state));
   maybe_quit (ctx);
 }
@@ -262,7 +264,7 @@ ferry_cli_serve (int    argc,
                  ferry_webhooks_is_signed (webhooks) ? _("signed (X-Ferry-Signature)")
                                                       : _("NOT signed: set FERRY_WEBHOOK_SECRET"));
       if (ferry_coordinator_get_resuming (coordinator))
-        g_print (_("  Migration %" G_GINT64_FORMAT " is unfinished in the journal: starting resumes it.\n"),
+        g_print (_("  Migration %" PRId64 " is unfinished in the journal: starting resumes it.\n"),
                  ferry_coordinator_get_migration_id (coordinator));
       g_print ("  %s\n", start ? _("Starting the migration…") : _("Waiting for POST /api/v1/actions/start."));
     }

@@ -27,6 +27,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "ferry-webhooks.h"
 
 #include <string.h>
@@ -569,7 +571,7 @@ summary_text (FerryCoordinator *c)
   g_autofree char *duration = format_duration (elapsed_seconds (c));
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_string_append_printf (text, _("%u/%u tables, %" G_GUINT64_FORMAT " rows, %s in %s"),
+  g_string_append_printf (text, _("%u/%u tables, %" PRIu64 " rows, %s in %s"),
                           done, total, ferry_coordinator_get_rows_done (c), bytes, duration);
   if (failed > 0)
     g_string_append_printf (text, _(", %u failed"), failed);
@@ -656,12 +658,12 @@ on_state_changed (FerryCoordinator *c,
     json_object_set_object_member (extra, "error", error_object (last_error, FALSE, 0));
 
   if (new_state == FERRY_STATE_COMPLETED)
-    text = g_strdup_printf (_("Ferry: migration %" G_GINT64_FORMAT " completed — %s."), id, summary);
+    text = g_strdup_printf (_("Ferry: migration %" PRId64 " completed — %s."), id, summary);
   else if (new_state == FERRY_STATE_ERROR && last_error != NULL)
-    text = g_strdup_printf (_("Ferry: migration %" G_GINT64_FORMAT " is in error and waits for you: %s (%s)."),
+    text = g_strdup_printf (_("Ferry: migration %" PRId64 " is in error and waits for you: %s (%s)."),
                             id, last_error->message, summary);
   else
-    text = g_strdup_printf (_("Ferry: migration %" G_GINT64_FORMAT " is now %s (was %s) — %s."), id,
+    text = g_strdup_printf (_("Ferry: migration %" PRId64 " is now %s (was %s) — %s."), id,
                             ferry_state_to_string (new_state), ferry_state_to_string (old_state), summary);
 
   ferry_webhooks_send (self, event, text, extra);
@@ -676,7 +678,7 @@ on_escalated (FerryCoordinator *c,
   g_autofree char *text = NULL;
 
   json_object_set_object_member (extra, "error", error_object (error, TRUE, FERRY_ERROR_CLASS_CRITICAL));
-  text = g_strdup_printf (_("Ferry: migration %" G_GINT64_FORMAT " needs attention — nothing new starts "
+  text = g_strdup_printf (_("Ferry: migration %" PRId64 " needs attention — nothing new starts "
                             "until someone resumes or stops it: %s"),
                           ferry_coordinator_get_migration_id (c), error->message);
   ferry_webhooks_send (self, "escalated", text, extra);
@@ -695,7 +697,7 @@ on_table_failed (FerryCoordinator *c,
 
   json_object_set_string_member (extra, "table", ferry_table_get_display_name (table));
   json_object_set_object_member (extra, "error", error_object (error, TRUE, error_class));
-  text = g_strdup_printf (_("Ferry: table %s of migration %" G_GINT64_FORMAT " failed (%s%s%s): %s. "
+  text = g_strdup_printf (_("Ferry: table %s of migration %" PRId64 " failed (%s%s%s): %s. "
                             "The other tables go on; resolve it with retry, skip, truncate-retry or abort."),
                           ferry_table_get_display_name (table), ferry_coordinator_get_migration_id (c),
                           ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, error_class),

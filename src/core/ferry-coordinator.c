@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "ferry-coordinator-private.h"
@@ -782,7 +784,7 @@ initialize_done (GObject      *object,
 
   if (self->resuming)
     {
-      g_autofree char *detail = g_strdup_printf (_("found unfinished migration %" G_GINT64_FORMAT),
+      g_autofree char *detail = g_strdup_printf (_("found unfinished migration %" PRId64),
                                                  self->migration_id);
       g_signal_emit (self, signals[EVENT], 0, "resumable", detail);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIGRATION_ID]);
@@ -1733,7 +1735,7 @@ work_done (GObject      *object,
           if (!work->matches)
             {
               g_autofree char *detail =
-                g_strdup_printf (_("%s (%s): source %" G_GINT64_FORMAT " rows %s, target %" G_GINT64_FORMAT " rows %s"),
+                g_strdup_printf (_("%s (%s): source %" PRId64 " rows %s, target %" PRId64 " rows %s"),
                                  ferry_table_get_display_name (work->table), work->part,
                                  work->source_rows, work->source_checksum ? work->source_checksum : "",
                                  work->target_rows, work->target_checksum ? work->target_checksum : "");
@@ -1778,7 +1780,7 @@ work_from_chunk (FerryCoordinator  *self,
   if (table == NULL || heap == NULL)
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
-                   _("The journal’s chunk %" G_GINT64_FORMAT " is for %s.%s, which the source no longer has"),
+                   _("The journal’s chunk %" PRId64 " is for %s.%s, which the source no longer has"),
                    chunk->chunk_id, chunk->heap_schema, chunk->heap_name);
       return NULL;
     }
