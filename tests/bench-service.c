@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,7 +324,7 @@ run (Figures *figures,
 
   {
     const char *argv[] = { cli, "serve", "--config", config_path, "--json", "--listen", "127.0.0.1:0",
-                           "--token-file", token_file, "--exit-when-done", NULL };
+                           "--token-file", token_file, NULL };
 
     g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
                               NULL, NULL, &pid, NULL, &stdout_fd, NULL, &error);
@@ -401,7 +402,8 @@ run (Figures *figures,
     }
   g_ptr_array_set_size (clients, 0);
 
-  /* --exit-when-done: the process leaves; its CPU time */
+  /* The service leaves on SIGTERM (the last wave answered); its CPU time */
+  kill (pid, SIGTERM);
   while (wait4 (pid, &status, 0, &usage) < 0 && errno == EINTR)
     ;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
