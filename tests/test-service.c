@@ -1811,6 +1811,8 @@ test_cli_run_webhooks (void)
   GPid pid;
 
   ferry_config_set_validation (config, FERRY_VALIDATION_MODE_COUNTS);
+  /* run writes its completion report: here, not in the home directory */
+  ferry_config_set_reports_directory (config, tmpdir);
   config_path = ferry_test_config_write (config, tmpdir, "cli-run.yaml");
   env = g_environ_setenv (env, "FERRY_WEBHOOK_SECRET", WEBHOOK_SECRET, TRUE);
 
