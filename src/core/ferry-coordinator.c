@@ -1237,7 +1237,9 @@ maybe_finish_phase (FerryCoordinator *self)
 
   if (self->pause_requested)
     {
-      if (self->state == FERRY_STATE_RUNNING)
+      /* During the preparation there is nothing to pause yet: PAUSED
+       * comes when the work exists and nothing of it runs. */
+      if (self->state == FERRY_STATE_RUNNING && self->work != NULL)
         {
           set_state (self, FERRY_STATE_PAUSED);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSING]);

@@ -116,10 +116,10 @@ update_actions (FerryWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect", !self->busy &&
                                  (c == NULL || (state != FERRY_STATE_RUNNING && state != FERRY_STATE_PAUSED)));
+  /* Checks re-read both catalogs: only before a run holds them. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rerun-checks", !self->busy && c != NULL &&
                                  ferry_coordinator_get_validator (c) != NULL &&
-                                 (state == FERRY_STATE_READY || state == FERRY_STATE_STOPPED ||
-                                  state == FERRY_STATE_COMPLETED));
+                                 state == FERRY_STATE_READY);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply-fix", !self->busy && c != NULL &&
                                  state == FERRY_STATE_READY);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !self->busy && c != NULL &&
