@@ -10,7 +10,12 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
 
 #include "ferry-enum-types.h"
 #include "ferry-test-migrate.h"
@@ -216,6 +221,24 @@ ferry_test_copy_schema (const char *source,
 
 /* --- ferry-cli ----------------------------------------------------------- */
 
+/* A ferry-cli started by a test dies with the test: a failed assertion
+ * must not leave a run waiting for a cluster that the watchdog removed. */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != GPOINTER_TO_INT (user_data))
+    _exit (127);
+#endif
+}
+
+void
+ferry_test_launcher_die_with_us (GSubprocessLauncher *launcher)
+{
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GINT_TO_POINTER (getpid ()), NULL);
+}
+
 GSubprocess *
 ferry_test_cli_spawn (const char  *log,
                       GError     **error,
@@ -235,6 +258,7 @@ ferry_test_cli_spawn (const char  *log,
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  ferry_test_launcher_die_with_us (launcher);
   return g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, error);
 }
 

@@ -51,6 +51,7 @@ int         ferry_test_cli_wait           (GSubprocess  *process,
                                            const char   *log,
                                            guint         timeout_seconds);
 void        ferry_test_dump_file          (const char   *path);
+void        ferry_test_launcher_die_with_us (GSubprocessLauncher *launcher);
 
 /*
  * Test data on top of the sample: "ferry_bulk.keyed" (a bigint key,

@@ -49,6 +49,7 @@ run_start (const char *config_path,
 
   run->log = g_build_filename (workdir, name, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, run->log);
+  ferry_test_launcher_die_with_us (launcher);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
   run->process = g_subprocess_launcher_spawn (launcher, &error, cli, "run", "--force",
                                               "--config", config_path, NULL);
