@@ -155,7 +155,10 @@ begin_source_snapshot (FerryCoordinator  *self,
    * gone — the source restarted, or the coordinator's connection to it
    * was lost. Not this chunk's fault: an outage, and the coordinator
    * exports a new snapshot. */
-  if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "22023") == 0)
+  /* 22023 "invalid snapshot identifier"; 55000 "could not import the
+   * requested snapshot" when the exporting process just went away. */
+  if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "22023") == 0 ||
+      g_strcmp0 (ferry_error_get_sqlstate (local_error), "55000") == 0)
     {
       g_atomic_int_set (&self->snapshot_lost, 1);
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
