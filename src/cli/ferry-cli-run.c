@@ -78,19 +78,6 @@ emit_event_json (const char *type,
   emit_json (b);
 }
 
-static char *
-format_duration (double seconds)
-{
-  guint s;
-
-  if (seconds < 0)
-    return g_strdup ("--:--");
-  s = (guint)(seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
-}
-
 static void
 clear_bar (RunContext *ctx)
 {
@@ -115,7 +102,7 @@ print_progress (RunContext *ctx,
   guint total = g_list_model_get_n_items (G_LIST_MODEL (tables)) -
                 ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
   guint failed = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED);
-  g_autofree char *eta = format_duration (ferry_monitor_get_eta_seconds (monitor));
+  g_autofree char *eta = ferry_format_clock (ferry_monitor_get_eta_seconds (monitor), "--:--");
   g_autofree char *bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
   double mbps = ferry_monitor_get_bytes_per_second (monitor) / (1024.0 * 1024.0);
   double rows = ferry_monitor_get_rows_per_second (monitor);
@@ -317,7 +304,7 @@ print_summary (RunContext *ctx)
   FerryState state = ferry_coordinator_get_state (c);
   double elapsed = (g_get_monotonic_time () - ctx->started) / (double)G_USEC_PER_SEC;
   g_autofree char *bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
-  g_autofree char *duration = format_duration (elapsed);
+  g_autofree char *duration = ferry_format_clock (elapsed, "--:--");
   g_autoptr(JsonNode) validation = ferry_coordinator_get_validation (c);
   JsonArray *checks = json_node_get_array (validation);
   guint mismatches = 0;

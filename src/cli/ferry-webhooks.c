@@ -497,16 +497,6 @@ enqueue (FerryWebhooks *self,
 
 /* --- payloads ---------------------------------------------------------- */
 
-static char *
-format_duration (double seconds)
-{
-  guint s = seconds > 0 ? (guint)(seconds + 0.5) : 0;
-
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%u:%02u", s / 60, s % 60);
-}
-
 static double
 elapsed_seconds (FerryCoordinator *coordinator)
 {
@@ -568,7 +558,7 @@ summary_text (FerryCoordinator *c)
   guint done = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED);
   guint failed = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED);
   g_autofree char *bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
-  g_autofree char *duration = format_duration (elapsed_seconds (c));
+  g_autofree char *duration = ferry_format_clock (MAX (elapsed_seconds (c), 0), "00:00");
   g_autoptr(GString) text = g_string_new (NULL);
 
   g_string_append_printf (text, _("%u/%u tables, %" PRIu64 " rows, %s in %s"),

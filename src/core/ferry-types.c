@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib-object.h>
 #include <glib/gi18n-lib.h>
 
@@ -61,6 +63,27 @@ ferry_format_bytes (guint64 bytes)
   if (value < 10.0)
     return g_strdup_printf ("%.1f %s", value, units[unit]);
   return g_strdup_printf ("%.0f %s", value, units[unit]);
+}
+
+/**
+ * ferry_format_clock:
+ * @seconds: a duration, negative when it is not known
+ * @unknown: what to show for an unknown duration ("—", "--:--")
+ *
+ * A duration as a clock shows it: "04:09", "1:02:03".
+ */
+char *
+ferry_format_clock (double      seconds,
+                    const char *unknown)
+{
+  guint s;
+
+  if (seconds < 0 || isnan (seconds))
+    return g_strdup (unknown);
+  s = (guint)(seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
+  return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
 }
 
 /**

@@ -117,6 +117,8 @@ gboolean    ferry_enum_from_nick (GType       enum_type,
                                   int        *value);
 
 char       *ferry_format_bytes   (guint64     bytes);
+char       *ferry_format_clock   (double      seconds,
+                                  const char *unknown);
 const char *ferry_phase_to_string (const char *phase);
 
 G_END_DECLS
