@@ -141,8 +141,9 @@ graph_reaches (Graph      *graph,
 }
 
 /* Every kept edge goes to a strictly higher level (so the kept graph is
- * acyclic), and every breaking edge is needed: putting it back alone
- * would close a cycle. */
+ * acyclic), and every breaking edge Ferry chose is needed: putting it
+ * back alone would close a cycle. (A preferred break is the user's
+ * choice, needed or not.) */
 static void
 assert_acyclic_and_minimal (FerryAnalyzer *analyzer)
 {
@@ -166,6 +167,8 @@ assert_acyclic_and_minimal (FerryAnalyzer *analyzer)
 
       g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, fk));
       g_assert_true (parent != child);
+      if (ferry_analyzer_is_preferred_break (analyzer, fk))
+        continue;
       if (!graph_reaches (graph, child, parent))
         g_error ("breaking edge %s (%s → %s) is not needed",
                  fk->name, parent->display_name, child->display_name);
@@ -708,6 +711,362 @@ test_rerun (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Preferred breaks (tables.break_cycles_at)                          */
+/* ------------------------------------------------------------------ */
+
+static FerryAnalyzer *
+analyze_preferring (FerryCatalog       *catalog,
+                    const char * const *names)
+{
+  g_autoptr(FerryAnalyzer) analyzer = ferry_analyzer_new (catalog);
+  g_autoptr(GError) error = NULL;
+
+  ferry_analyzer_set_preferred_breaks (analyzer, names);
+  g_assert_true (ferry_analyzer_run (analyzer, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&analyzer);
+}
+
+static char *
+path_of (FerryForeignKey *fk)
+{
+  return ferry_foreign_key_dup_path (fk);
+}
+
+/* The sample database's shape: employees → departments → cost centres
+ * → employees, and departments ⇄ employees. */
+typedef struct {
+  FerryCatalog    *catalog;
+  FerryTable      *employees, *departments, *cost_centers;
+  FerryForeignKey *employee_department;   /* NOT NULL */
+  FerryForeignKey *department_cost_center; /* NOT NULL */
+  FerryForeignKey *cost_center_owner;     /* nullable */
+  FerryForeignKey *department_head;       /* nullable */
+} Company;
+
+static void
+company_init (Company *c)
+{
+  c->catalog = ferry_catalog_new ();
+  c->employees = add_table (c->catalog, "employees", 100);
+  c->departments = add_table (c->catalog, "departments", 10);
+  c->cost_centers = add_table (c->catalog, "cost_centers", 10);
+  c->employee_department = ferry_catalog_add_foreign_key (c->catalog, "employees_department_id_fkey",
+                                                          c->employees, c->departments, FALSE, FALSE);
+  c->department_cost_center = ferry_catalog_add_foreign_key (c->catalog, "departments_cost_center_id_fkey",
+                                                             c->departments, c->cost_centers, FALSE, FALSE);
+  c->cost_center_owner = ferry_catalog_add_foreign_key (c->catalog, "cost_centers_owner_employee_id_fkey",
+                                                        c->cost_centers, c->employees, FALSE, TRUE);
+  c->department_head = ferry_catalog_add_foreign_key (c->catalog, "departments_head_employee_id_fkey",
+                                                      c->departments, c->employees, FALSE, TRUE);
+}
+
+static void
+company_clear (Company *c)
+{
+  g_clear_object (&c->catalog);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Company, company_clear)
+
+static void
+test_preferred_honoured (void)
+{
+  g_auto(Company) c = { 0 };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  g_autofree char *name = NULL;
+  FerryForeignKey *fk = NULL;
+  const char *names[2] = { NULL, NULL };
+
+  company_init (&c);
+
+  /* Left alone, Ferry breaks the two nullable keys (cost 2 < 3). */
+  analyzer = analyze (c.catalog);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 2);
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.cost_center_owner));
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.department_head));
+  g_assert_false (ferry_analyzer_is_preferred_break (analyzer, c.cost_center_owner));
+  g_clear_object (&analyzer);
+
+  /* The NOT NULL key every cycle goes through, preferred: it alone breaks
+   * both cycles, and the nullable keys stay (the rest stays minimal). */
+  name = path_of (c.employee_department);
+  g_assert_cmpstr (name, ==, "public.employees.employees_department_id_fkey");
+  names[0] = name;
+  analyzer = analyze_preferring (c.catalog, names);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 1);
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.employee_department));
+  g_assert_true (ferry_analyzer_is_preferred_break (analyzer, c.employee_department));
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, c.cost_center_owner));
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, c.department_head));
+  g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, 0, &fk), ==, FERRY_PREFERRED_BREAK_BROKEN);
+  g_assert_true (fk == c.employee_department);
+  g_assert_cmpstrv (ferry_analyzer_get_preferred_breaks (analyzer), names);
+  /* Employees load first now: their parents wait. */
+  g_assert_cmpint (level (analyzer, c.employees), ==, 0);
+  g_assert_cmpint (level (analyzer, c.cost_centers), ==, 1);
+  g_assert_cmpint (level (analyzer, c.departments), ==, 2);
+  assert_acyclic_and_minimal (analyzer);
+
+  /* The cycle is the same whatever breaks it. */
+  g_assert_cmpuint (ferry_analyzer_get_cycles (analyzer)->len, ==, 1);
+  g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (ferry_analyzer_get_cycles (analyzer), 0))->len, ==, 3);
+}
+
+static void
+test_preferred_rest_broken_minimally (void)
+{
+  g_auto(Company) c = { 0 };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *cost_center = NULL;
+  const char *names[3] = { NULL, NULL, NULL };
+
+  company_init (&c);
+
+  /* departments → cost centres, NOT NULL, breaks the three-table cycle
+   * only; employees ⇄ departments remains and is broken at its cheap,
+   * nullable key, not at the NOT NULL one. */
+  cost_center = path_of (c.department_cost_center);
+  names[0] = cost_center;
+  analyzer = analyze_preferring (c.catalog, names);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 2);
+  g_assert_true (ferry_analyzer_is_preferred_break (analyzer, c.department_cost_center));
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.department_head));
+  g_assert_false (ferry_analyzer_is_preferred_break (analyzer, c.department_head));
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, c.cost_center_owner));
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, c.employee_department));
+  assert_acyclic_and_minimal (analyzer);
+  g_clear_object (&analyzer);
+
+  /* Two preferred keys, one of which Ferry would have taken anyway: both
+   * stay broken, nothing else is. */
+  owner = path_of (c.cost_center_owner);
+  names[1] = owner;
+  analyzer = analyze_preferring (c.catalog, names);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 3);
+  g_assert_true (ferry_analyzer_is_preferred_break (analyzer, c.department_cost_center));
+  g_assert_true (ferry_analyzer_is_preferred_break (analyzer, c.cost_center_owner));
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.department_head));
+  assert_acyclic_and_minimal (analyzer);
+}
+
+static void
+test_preferred_not_in_cycle (void)
+{
+  g_autoptr(FerryCatalog) catalog = ferry_catalog_new ();
+  FerryTable *a = add_table (catalog, "a", 10);
+  FerryTable *b = add_table (catalog, "b", 10);
+  FerryTable *tree = add_table (catalog, "tree", 10);
+  FerryTable *left_out = add_table (catalog, "left_out", 10);
+  FerryForeignKey *cheap = add_fk (catalog, a, b, FALSE, TRUE);
+  FerryForeignKey *strict = add_fk (catalog, b, a, FALSE, FALSE);
+  FerryForeignKey *chain = add_fk (catalog, tree, a, FALSE, FALSE);
+  FerryForeignKey *self_ref = add_fk (catalog, tree, tree, FALSE, TRUE);
+  FerryForeignKey *excluded = add_fk (catalog, left_out, a, FALSE, FALSE);
+  g_autofree char *chain_name = path_of (chain);
+  g_autofree char *self_name = path_of (self_ref);
+  g_autofree char *excluded_name = path_of (excluded);
+  const char *names[] = { chain_name, self_name, excluded_name, NULL };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  FerryForeignKey *fk = NULL;
+
+  left_out->included = FALSE;
+  analyzer = analyze_preferring (catalog, names);
+
+  /* None of them is broken; the cycle is broken as without them. */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, i, NULL), ==,
+                     FERRY_PREFERRED_BREAK_NOT_IN_CYCLE);
+  g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, 0, &fk), ==,
+                   FERRY_PREFERRED_BREAK_NOT_IN_CYCLE);
+  g_assert_true (fk == chain);
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, chain));
+  g_assert_false (ferry_analyzer_is_preferred_break (analyzer, chain));
+  g_assert_true (ferry_analyzer_is_self_reference (analyzer, self_ref));
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 1);
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, cheap));
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, strict));
+  g_assert_cmpint (level (analyzer, tree), >, level (analyzer, a));
+  assert_acyclic_and_minimal (analyzer);
+}
+
+static void
+test_preferred_unknown (void)
+{
+  g_auto(Company) c = { 0 };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  const char * const names[] = {
+    "public.employees.no_such_fkey",
+    "public.nowhere.employees_department_id_fkey",
+    "employees.employees_department_id_fkey",
+    NULL,
+  };
+  FerryForeignKey *fk = GINT_TO_POINTER (1);
+
+  company_init (&c);
+  analyzer = analyze_preferring (c.catalog, names);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, i, NULL), ==,
+                     FERRY_PREFERRED_BREAK_UNKNOWN);
+  g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, 0, &fk), ==,
+                   FERRY_PREFERRED_BREAK_UNKNOWN);
+  g_assert_null (fk);
+
+  /* As if nothing were preferred. */
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 2);
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.cost_center_owner));
+  g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, c.department_head));
+  assert_acyclic_and_minimal (analyzer);
+}
+
+static void
+test_preferred_names (void)
+{
+  g_autoptr(FerryCatalog) catalog = ferry_catalog_new ();
+  FerryTable *lines = ferry_catalog_add_table (catalog, "Sales", "Order Lines", 10, 1);
+  FerryTable *orders = ferry_catalog_add_table (catalog, "sales", "orders", 10, 1);
+  FerryForeignKey *to_orders = ferry_catalog_add_foreign_key (catalog, "Lines → Orders", lines, orders, FALSE, FALSE);
+  FerryForeignKey *also_to_orders = ferry_catalog_add_foreign_key (catalog, "lines_orders_2", lines, orders, FALSE, FALSE);
+  FerryForeignKey *to_lines = ferry_catalog_add_foreign_key (catalog, "orders_last_line_fkey", orders, lines, FALSE, TRUE);
+  g_autofree char *path = ferry_foreign_key_dup_path (to_orders);
+  const char * const quoted[] = { "\"Sales\".\"Order Lines\".\"Lines → Orders\"", NULL };
+  const char * const plain[] = { "Sales.Order Lines.Lines → Orders", "Sales.Order Lines.Lines → Orders", NULL };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  g_autoptr(GPtrArray) in_cycle = NULL;
+
+  g_assert_cmpstr (path, ==, "Sales.Order Lines.Lines → Orders");
+  g_assert_true (ferry_foreign_key_has_path (to_orders, path));
+  g_assert_true (ferry_foreign_key_has_path (to_orders, quoted[0]));
+  g_assert_false (ferry_foreign_key_has_path (to_orders, "sales.order lines.lines → orders"));
+  g_assert_false (ferry_foreign_key_has_path (to_lines, path));
+
+  for (guint form = 0; form < 2; form++)
+    {
+      analyzer = analyze_preferring (catalog, form == 0 ? quoted : plain);
+      g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, 0, NULL), ==,
+                       FERRY_PREFERRED_BREAK_BROKEN);
+      /* Both keys from the lines to the orders break: the pair of tables
+       * is kept or broken as a whole. */
+      g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 2);
+      g_assert_true (ferry_analyzer_is_preferred_break (analyzer, to_orders));
+      g_assert_true (ferry_analyzer_is_preferred_break (analyzer, also_to_orders));
+      g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, to_lines));
+      assert_acyclic_and_minimal (analyzer);
+      g_clear_object (&analyzer);
+    }
+
+  /* A name listed twice names the same key twice. */
+  analyzer = analyze_preferring (catalog, plain);
+  g_assert_cmpint (ferry_analyzer_get_preferred_break_status (analyzer, 1, NULL), ==,
+                   FERRY_PREFERRED_BREAK_BROKEN);
+
+  /* The keys of the cycle, by child then name. */
+  in_cycle = ferry_analyzer_dup_cycle_foreign_keys (analyzer, 0);
+  g_assert_cmpuint (in_cycle->len, ==, 3);
+  g_assert_true (g_ptr_array_index (in_cycle, 0) == to_orders);
+  g_assert_true (g_ptr_array_index (in_cycle, 1) == also_to_orders);
+  g_assert_true (g_ptr_array_index (in_cycle, 2) == to_lines);
+}
+
+static void
+test_preferred_rerun (void)
+{
+  g_auto(Company) c = { 0 };
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  const char *names[2] = { NULL, NULL };
+
+  company_init (&c);
+  head = path_of (c.employee_department);
+  names[0] = head;
+  analyzer = analyze_preferring (c.catalog, names);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 1);
+
+  /* Taken back: the next run chooses by itself again. */
+  ferry_analyzer_set_preferred_breaks (analyzer, NULL);
+  g_assert_true (ferry_analyzer_run (analyzer, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **) ferry_analyzer_get_preferred_breaks (analyzer)), ==, 0);
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, 2);
+  g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, c.employee_department));
+  g_assert_false (ferry_analyzer_is_preferred_break (analyzer, c.employee_department));
+}
+
+/* Any preferred keys, in a graph of every shape: still acyclic, the
+ * preferred keys broken when they are in a cycle, the rest needed. */
+static void
+test_preferred_random (void)
+{
+  g_autoptr(FerryCatalog) catalog = ferry_catalog_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240902);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+  g_autoptr(FerryAnalyzer) analyzer = NULL;
+  GPtrArray *fks;
+  guint n_broken = 0, n_idle = 0;
+  const guint n_tables = 2000;
+
+  for (guint i = 0; i < n_tables; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%04u", i);
+      g_ptr_array_add (tables, add_table (catalog, name, g_rand_int_range (rand, 1, 1 << 20)));
+    }
+  for (guint i = 0; i < 4 * n_tables; i++)
+    {
+      guint p = g_rand_int_range (rand, 0, n_tables);
+      guint c = g_rand_int_range (rand, 0, n_tables);
+
+      if ((p > c) != (g_rand_int_range (rand, 0, 100) < 20))
+        {
+          guint tmp = p;
+          p = c;
+          c = tmp;
+        }
+      add_fk (catalog, g_ptr_array_index (tables, c), g_ptr_array_index (tables, p),
+              g_rand_boolean (rand), g_rand_boolean (rand));
+    }
+
+  fks = ferry_catalog_get_foreign_keys (catalog);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = path_of (g_ptr_array_index (fks, g_rand_int_range (rand, 0, fks->len)));
+      g_strv_builder_add (builder, name);
+    }
+  names = g_strv_builder_end (builder);
+
+  analyzer = analyze_preferring (catalog, (const char * const *) names);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      FerryForeignKey *fk = NULL;
+
+      switch (ferry_analyzer_get_preferred_break_status (analyzer, i, &fk))
+        {
+        case FERRY_PREFERRED_BREAK_BROKEN:
+          g_assert_true (ferry_analyzer_is_breaking_edge (analyzer, fk));
+          g_assert_true (ferry_analyzer_is_preferred_break (analyzer, fk));
+          n_broken++;
+          break;
+        case FERRY_PREFERRED_BREAK_NOT_IN_CYCLE:
+          g_assert_false (ferry_analyzer_is_breaking_edge (analyzer, fk));
+          n_idle++;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  g_test_message ("%u preferred keys broken, %u in no cycle; %u breaking edges in all",
+                  n_broken, n_idle, ferry_analyzer_get_breaking_edges (analyzer)->len);
+  g_assert_cmpuint (n_broken, >, 0);
+  g_assert_cmpuint (n_idle, >, 0);
+  assert_acyclic_and_minimal (analyzer);
+}
+
+/* ------------------------------------------------------------------ */
 /* Scale                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -812,6 +1171,13 @@ main (int   argc,
   g_test_add_func ("/analyzer/external-edges", test_external_edges);
   g_test_add_func ("/analyzer/partitions", test_partitions);
   g_test_add_func ("/analyzer/rerun", test_rerun);
+  g_test_add_func ("/analyzer/preferred/honoured", test_preferred_honoured);
+  g_test_add_func ("/analyzer/preferred/rest-broken-minimally", test_preferred_rest_broken_minimally);
+  g_test_add_func ("/analyzer/preferred/not-in-cycle", test_preferred_not_in_cycle);
+  g_test_add_func ("/analyzer/preferred/unknown", test_preferred_unknown);
+  g_test_add_func ("/analyzer/preferred/names", test_preferred_names);
+  g_test_add_func ("/analyzer/preferred/rerun", test_preferred_rerun);
+  g_test_add_func ("/analyzer/preferred/random", test_preferred_random);
   g_test_add_func ("/analyzer/random-graph", test_random_graph);
   g_test_add_func ("/analyzer/random-graph-dense-cycles", test_random_graph_dense_cycles);
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ferry-analyzer.h"
+#include "ferry-connection.h"
 #include "ferry-error.h"
 #include "ferry-plan.h"
 #include "ferry-table-private.h"
@@ -43,11 +44,18 @@
  * order break every cycle. The weight of an edge is the cost of breaking
  * it: foreign keys that are deferrable or nullable are cheaper.
  *
+ * Preferred breaks. The foreign keys the configuration names
+ * (tables.break_cycles_at) are broken first, when they lie in a cycle:
+ * their edges are "forced". The components are then found again
+ * without the forced edges, and whatever cycles remain are broken as
+ * below; forced edges are never put back.
+ *
  * Minimality. The greedy set is then pruned: each breaking edge, most
  * expensive first, is put back unless doing so closes a cycle. The test
  * uses an incrementally maintained topological order (Pearce–Kelly), so
  * it only looks at the tables between the two ends of the edge. After the
- * pass, re-adding any remaining breaking edge would create a cycle.
+ * pass, re-adding any remaining breaking edge (forced ones aside) would
+ * create a cycle.
  *
  * Levels. On the remaining acyclic graph, a unit without parents has
  * level 0 and any other unit 1 + the highest level of its parents (the
@@ -78,6 +86,7 @@ typedef struct {
   guint    n_fks;
   guint64  cost;        /* of breaking it */
   gboolean broken;
+  gboolean forced;      /* broken because one of its FKs is preferred */
 } Edge;
 
 typedef struct {
@@ -122,6 +131,12 @@ struct _FerryAnalyzer
   GPtrArray     *self_references;
   GPtrArray     *breaking_edges;
   GPtrArray     *external_edges;
+
+  /* Preferred breaks: the names, and per name what run() made of it */
+  GStrv          preferred;
+  FerryForeignKey **preferred_fk;
+  FerryPreferredBreak *preferred_status;
+  GHashTable    *preferred_fks;  /* FerryForeignKey* of forced edges */
 };
 
 G_DEFINE_FINAL_TYPE (FerryAnalyzer, ferry_analyzer, G_TYPE_OBJECT)
@@ -133,6 +148,9 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static FkClass fk_class (FerryAnalyzer   *self,
+                         FerryForeignKey *fk);
 
 static void
 ferry_analyzer_reset (FerryAnalyzer *self)
@@ -151,10 +169,13 @@ ferry_analyzer_reset (FerryAnalyzer *self)
   g_clear_pointer (&self->out_start, g_free);
   g_clear_pointer (&self->in_start, g_free);
   g_clear_pointer (&self->in_edges, g_free);
+  g_clear_pointer (&self->preferred_fk, g_free);
+  g_clear_pointer (&self->preferred_status, g_free);
   g_clear_pointer (&self->catalog_fks, g_ptr_array_unref);
   g_clear_pointer (&self->tables, g_ptr_array_unref);
 
   g_hash_table_remove_all (self->fk_class);
+  g_hash_table_remove_all (self->preferred_fks);
   g_ptr_array_set_size (self->order, 0);
   g_ptr_array_set_size (self->cycles, 0);
   g_ptr_array_set_size (self->foreign_keys, 0);
@@ -182,6 +203,8 @@ ferry_analyzer_finalize (GObject *object)
 
   ferry_analyzer_reset (self);
   g_clear_pointer (&self->fk_class, g_hash_table_unref);
+  g_clear_pointer (&self->preferred_fks, g_hash_table_unref);
+  g_clear_pointer (&self->preferred, g_strfreev);
   g_clear_pointer (&self->order, g_ptr_array_unref);
   g_clear_pointer (&self->cycles, g_ptr_array_unref);
   g_clear_pointer (&self->foreign_keys, g_ptr_array_unref);
@@ -252,6 +275,8 @@ static void
 ferry_analyzer_init (FerryAnalyzer *self)
 {
   self->fk_class = g_hash_table_new (NULL, NULL);
+  self->preferred_fks = g_hash_table_new (NULL, NULL);
+  self->preferred = g_new0 (char *, 1);
   self->order = g_ptr_array_new ();
   self->cycles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->foreign_keys = g_ptr_array_new ();
@@ -277,6 +302,43 @@ ferry_analyzer_new (FerryCatalog *catalog)
                        NULL);
 }
 
+/**
+ * ferry_analyzer_set_preferred_breaks:
+ * @names: (nullable): foreign keys as "schema.table.constraint"
+ *
+ * The foreign keys to break cycles at, whatever they cost: each one
+ * that lies in a cycle is broken first (with the other keys between the
+ * same two tables), and the cycles that remain are broken automatically
+ * at as few keys as possible. A name that matches no foreign key, or one
+ * in no cycle, changes nothing; ferry_analyzer_get_preferred_break_status()
+ * says which. Takes effect at the next ferry_analyzer_run().
+ */
+void
+ferry_analyzer_set_preferred_breaks (FerryAnalyzer      *self,
+                                     const char * const *names)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_if_fail (FERRY_IS_ANALYZER (self));
+
+  g_strfreev (self->preferred);
+  self->preferred = g_strdupv ((char **) (names != NULL ? names : none));
+}
+
+/**
+ * ferry_analyzer_get_preferred_breaks:
+ *
+ * Returns: (transfer none): the names set with
+ *   ferry_analyzer_set_preferred_breaks(), possibly none
+ */
+const char * const *
+ferry_analyzer_get_preferred_breaks (FerryAnalyzer *self)
+{
+  g_return_val_if_fail (FERRY_IS_ANALYZER (self), NULL);
+
+  return (const char * const *) self->preferred;
+}
+
 FerryCatalog *
 ferry_analyzer_get_catalog (FerryAnalyzer *self)
 {
@@ -296,6 +358,60 @@ ferry_analyzer_is_analyzed (FerryAnalyzer *self)
   g_return_val_if_fail (FERRY_IS_ANALYZER (self), FALSE);
 
   return self->analyzed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names of foreign keys                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ferry_foreign_key_dup_path:
+ * @fk: a foreign key of a catalog
+ *
+ * Returns: (transfer full): "schema.table.constraint" of @fk, without
+ *   quotes and with the case of the catalog, as tables.include patterns
+ *   and tables.break_cycles_at write names
+ */
+char *
+ferry_foreign_key_dup_path (const FerryForeignKey *fk)
+{
+  g_return_val_if_fail (fk != NULL && fk->child != NULL, NULL);
+
+  return g_strconcat (fk->child->schema, ".", fk->child->name, ".", fk->name, NULL);
+}
+
+/**
+ * ferry_foreign_key_has_path:
+ * @fk: a foreign key of a catalog
+ * @name: a name from tables.break_cycles_at
+ *
+ * Returns: %TRUE when @name names @fk, as ferry_foreign_key_dup_path()
+ *   writes it or after the table's name as Ferry shows it, quoted where
+ *   needed, with the constraint's name as it is or quoted
+ *   ("Sales"."Order Lines"."Lines → Orders")
+ */
+gboolean
+ferry_foreign_key_has_path (const FerryForeignKey *fk,
+                            const char            *name)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *quoted = NULL;
+  gsize len;
+
+  g_return_val_if_fail (fk != NULL && fk->child != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  path = ferry_foreign_key_dup_path (fk);
+  if (g_str_equal (path, name))
+    return TRUE;
+
+  len = strlen (fk->child->display_name);
+  if (strncmp (name, fk->child->display_name, len) != 0 || name[len] != '.')
+    return FALSE;
+  if (g_str_equal (name + len + 1, fk->name))
+    return TRUE;
+  quoted = ferry_quote_ident (fk->name);
+  return g_str_equal (name + len + 1, quoted);
 }
 
 /* ------------------------------------------------------------------ */
@@ -523,10 +639,12 @@ classify_foreign_keys (FerryAnalyzer  *self,
 /* ------------------------------------------------------------------ */
 
 /* Fills @comp with a component number per node and returns the number
- * of components. Components come out in reverse topological order. */
+ * of components. Components come out in reverse topological order.
+ * With @skip_forced, the forced edges do not count. */
 static guint
 find_components (FerryAnalyzer *self,
-                 guint         *comp)
+                 guint         *comp,
+                 gboolean       skip_forced)
 {
   guint n = self->n_nodes;
   g_autofree guint *index = g_new (guint, MAX (n, 1));
@@ -561,7 +679,11 @@ find_components (FerryAnalyzer *self,
 
           if (next_edge[v] < self->out_start[v + 1])
             {
-              guint w = self->edges[next_edge[v]++].child;
+              const Edge *edge = &self->edges[next_edge[v]++];
+              guint w = edge->child;
+
+              if (skip_forced && edge->forced)
+                continue;
 
               if (index[w] == UNVISITED)
                 {
@@ -706,11 +828,13 @@ typedef struct {
   GArray        *delta_b;
 } Breaker;
 
+/* An edge the automatic breaking may keep or break: inside a component
+ * and not forced (a forced edge stays broken, whatever the order). */
 static inline gboolean
 edge_is_internal (Breaker    *br,
                   const Edge *edge)
 {
-  return br->comp[edge->parent] == br->comp[edge->child];
+  return !edge->forced && br->comp[edge->parent] == br->comp[edge->child];
 }
 
 static void
@@ -1044,23 +1168,17 @@ compare_cycles (gconstpointer a,
   return compare_tables_by_name (&ca->pdata[0], &cb->pdata[0]);
 }
 
-static void
-break_cycles (FerryAnalyzer *self)
+/* Members of each component, contiguous: those of component c are
+ * members[comp_start[c]] … members[comp_start[c + 1] - 1]. */
+static guint *
+group_components (guint        n,
+                  const guint *comp,
+                  guint        n_components,
+                  guint       *members)
 {
-  guint n = self->n_nodes;
-  g_autofree guint *comp = g_new (guint, MAX (n, 1));
-  g_autofree guint *comp_start = NULL;
-  g_autofree guint *members = g_new (guint, MAX (n, 1));
+  guint *comp_start = g_new0 (guint, n_components + 1);
   g_autofree guint *fill = NULL;
-  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint n_components;
-  guint next_ord = 0;
-  Breaker br = { 0 };
 
-  n_components = find_components (self, comp);
-
-  /* Members of each component, contiguous. */
-  comp_start = g_new0 (guint, n_components + 1);
   for (guint v = 0; v < n; v++)
     comp_start[comp[v] + 1]++;
   for (guint c = 0; c < n_components; c++)
@@ -1068,6 +1186,152 @@ break_cycles (FerryAnalyzer *self)
   fill = g_memdup2 (comp_start, sizeof (guint) * MAX (n_components, 1));
   for (guint v = 0; v < n; v++)
     members[fill[comp[v]]++] = v;
+
+  return comp_start;
+}
+
+/* The edge parent → child of the unit graph, or NULL. */
+static Edge *
+find_edge (FerryAnalyzer *self,
+           int            parent,
+           int            child)
+{
+  if (parent == NO_NODE || child == NO_NODE)
+    return NULL;
+
+  for (guint e = self->out_start[parent]; e < self->out_start[parent + 1]; e++)
+    if (self->edges[e].child == (guint) child)
+      return &self->edges[e];
+
+  return NULL;
+}
+
+/* Finds the foreign key each preferred name names. */
+static void
+match_preferred (FerryAnalyzer *self)
+{
+  guint n = g_strv_length (self->preferred);
+  g_autoptr(GHashTable) wanted = NULL;
+
+  self->preferred_fk = g_new0 (FerryForeignKey *, MAX (n, 1));
+  self->preferred_status = g_new0 (FerryPreferredBreak, MAX (n, 1));
+  if (n == 0)
+    return;
+
+  /* name → 1 + its first position */
+  wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = n; i > 0; i--)
+    g_hash_table_insert (wanted, self->preferred[i - 1], GUINT_TO_POINTER (i));
+
+  for (guint f = 0; f < self->catalog_fks->len; f++)
+    {
+      FerryForeignKey *fk = g_ptr_array_index (self->catalog_fks, f);
+      g_autofree char *quoted = NULL;
+      char *forms[3] = { NULL, NULL, NULL };
+
+      if (fk->child == NULL)
+        continue;
+
+      /* The forms ferry_foreign_key_has_path() accepts. */
+      quoted = ferry_quote_ident (fk->name);
+      forms[0] = ferry_foreign_key_dup_path (fk);
+      forms[1] = g_strconcat (fk->child->display_name, ".", fk->name, NULL);
+      forms[2] = g_strconcat (fk->child->display_name, ".", quoted, NULL);
+
+      for (guint k = 0; k < G_N_ELEMENTS (forms); k++)
+        {
+          guint i = GPOINTER_TO_UINT (g_hash_table_lookup (wanted, forms[k]));
+
+          if (i > 0 && self->preferred_fk[i - 1] == NULL)
+            self->preferred_fk[i - 1] = fk;
+          g_free (forms[k]);
+        }
+    }
+
+  /* A name listed twice names the same key twice. */
+  for (guint i = 0; i < n; i++)
+    if (self->preferred_fk[i] == NULL)
+      self->preferred_fk[i] = self->preferred_fk[GPOINTER_TO_UINT (g_hash_table_lookup (wanted, self->preferred[i])) - 1];
+}
+
+/* Forces the edges of the preferred foreign keys that lie in a cycle
+ * (both ends in one component of @comp). Returns TRUE if any. */
+static gboolean
+force_preferred (FerryAnalyzer *self,
+                 const guint   *comp)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; self->preferred[i] != NULL; i++)
+    {
+      FerryForeignKey *fk = self->preferred_fk[i];
+      Edge *edge;
+
+      if (fk == NULL)
+        {
+          self->preferred_status[i] = FERRY_PREFERRED_BREAK_UNKNOWN;
+          continue;
+        }
+
+      edge = fk_class (self, fk) == FK_KEPT
+             ? find_edge (self, node_of (self, fk->parent), node_of (self, fk->child))
+             : NULL;
+      if (edge == NULL || comp[edge->parent] != comp[edge->child])
+        {
+          self->preferred_status[i] = FERRY_PREFERRED_BREAK_NOT_IN_CYCLE;
+          continue;
+        }
+
+      self->preferred_status[i] = FERRY_PREFERRED_BREAK_BROKEN;
+      edge->forced = TRUE;
+      edge->broken = TRUE;
+      any = TRUE;
+    }
+
+  return any;
+}
+
+static void
+break_cycles (FerryAnalyzer *self)
+{
+  guint n = self->n_nodes;
+  g_autofree guint *comp = g_new (guint, MAX (n, 1));
+  g_autofree guint *comp_start = NULL;
+  g_autofree guint *members = g_new (guint, MAX (n, 1));
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_components;
+  guint next_ord = 0;
+  Breaker br = { 0 };
+
+  /* The cycles, as the user sees them: components of the whole graph. */
+  n_components = find_components (self, comp, FALSE);
+  comp_start = group_components (n, comp, n_components, members);
+
+  for (guint c = 0; c < n_components; c++)
+    {
+      const guint *m = &members[comp_start[c]];
+      guint size = comp_start[c + 1] - comp_start[c];
+      GPtrArray *cycle;
+
+      if (size < 2)
+        continue;
+
+      cycle = g_ptr_array_sized_new (size);
+      for (guint i = 0; i < size; i++)
+        g_ptr_array_add (cycle, self->nodes[m[i]]);
+      g_ptr_array_sort (cycle, compare_tables_by_name);
+      g_ptr_array_add (self->cycles, cycle);
+    }
+  g_ptr_array_sort (self->cycles, compare_cycles);
+
+  /* The preferred breaks first; what they leave of each cycle is broken
+   * below, in the components of the graph without them. */
+  if (force_preferred (self, comp))
+    {
+      g_free (comp_start);
+      n_components = find_components (self, comp, TRUE);
+      comp_start = group_components (n, comp, n_components, members);
+    }
 
   br.self = self;
   br.comp = comp;
@@ -1090,21 +1354,11 @@ break_cycles (FerryAnalyzer *self)
     {
       const guint *m = &members[comp_start[c]];
       guint size = comp_start[c + 1] - comp_start[c];
-      GPtrArray *cycle;
 
       if (size < 2)
-        {
-          br.ord[m[0]] = next_ord++;
-          continue;
-        }
-
-      els_order_component (&br, m, size, &next_ord);
-
-      cycle = g_ptr_array_sized_new (size);
-      for (guint i = 0; i < size; i++)
-        g_ptr_array_add (cycle, self->nodes[m[i]]);
-      g_ptr_array_sort (cycle, compare_tables_by_name);
-      g_ptr_array_add (self->cycles, cycle);
+        br.ord[m[0]] = next_ord++;
+      else
+        els_order_component (&br, m, size, &next_ord);
     }
 
   /* The edges that point backwards in the order break every cycle. */
@@ -1130,8 +1384,6 @@ break_cycles (FerryAnalyzer *self)
                  self->nodes[edge->parent]->display_name,
                  self->nodes[edge->child]->display_name);
     }
-
-  g_ptr_array_sort (self->cycles, compare_cycles);
 
   g_free (br.outdeg);
   g_free (br.indeg);
@@ -1262,6 +1514,8 @@ collect_results (FerryAnalyzer *self,
 
           g_hash_table_insert (self->fk_class, fk, GINT_TO_POINTER (FK_BREAKING));
           g_ptr_array_add (self->breaking_edges, fk);
+          if (edge->forced)
+            g_hash_table_add (self->preferred_fks, fk);
         }
     }
 }
@@ -1301,6 +1555,7 @@ ferry_analyzer_run (FerryAnalyzer  *self,
       return FALSE;
     }
 
+  match_preferred (self);
   break_cycles (self);
 
   if (!compute_levels (self, error))
@@ -1313,11 +1568,12 @@ ferry_analyzer_run (FerryAnalyzer  *self,
   self->analyzed = TRUE;
 
   g_debug ("Analysed %u tables (%u units), %u foreign keys in %.1f ms: "
-           "%u levels, %u cycles, %u breaking edges, %u self-references, "
-           "%u external edges",
+           "%u levels, %u cycles, %u breaking edges (%u preferred), "
+           "%u self-references, %u external edges",
            tables->len, self->n_nodes, self->catalog_fks->len,
            (g_get_monotonic_time () - started) / 1000.0,
            self->n_levels, self->cycles->len, self->breaking_edges->len,
+           g_hash_table_size (self->preferred_fks),
            self->self_references->len, self->external_edges->len);
 
   return TRUE;
@@ -1461,6 +1717,94 @@ ferry_analyzer_is_breaking_edge (FerryAnalyzer   *self,
   g_return_val_if_fail (fk != NULL, FALSE);
 
   return fk_class (self, fk) == FK_BREAKING;
+}
+
+/**
+ * ferry_analyzer_is_preferred_break:
+ *
+ * Returns: %TRUE when @fk is a breaking edge because a preferred break
+ *   named it, or named another foreign key between the same two units
+ */
+gboolean
+ferry_analyzer_is_preferred_break (FerryAnalyzer   *self,
+                                   FerryForeignKey *fk)
+{
+  g_return_val_if_fail (FERRY_IS_ANALYZER (self), FALSE);
+  g_return_val_if_fail (fk != NULL, FALSE);
+
+  return g_hash_table_contains (self->preferred_fks, fk);
+}
+
+/**
+ * ferry_analyzer_get_preferred_break_status:
+ * @i: a position in ferry_analyzer_get_preferred_breaks()
+ * @fk: (out) (optional) (nullable): the foreign key the name names
+ *
+ * Returns: what ferry_analyzer_run() made of the @i-th preferred break
+ */
+FerryPreferredBreak
+ferry_analyzer_get_preferred_break_status (FerryAnalyzer    *self,
+                                           guint             i,
+                                           FerryForeignKey **fk)
+{
+  g_return_val_if_fail (FERRY_IS_ANALYZER (self), FERRY_PREFERRED_BREAK_UNKNOWN);
+  g_return_val_if_fail (self->analyzed, FERRY_PREFERRED_BREAK_UNKNOWN);
+  g_return_val_if_fail (i < g_strv_length (self->preferred), FERRY_PREFERRED_BREAK_UNKNOWN);
+
+  if (fk != NULL)
+    *fk = self->preferred_fk[i];
+  return self->preferred_status[i];
+}
+
+static int
+compare_fks_by_child (gconstpointer a,
+                      gconstpointer b)
+{
+  FerryForeignKey *fa = *(FerryForeignKey * const *) a;
+  FerryForeignKey *fb = *(FerryForeignKey * const *) b;
+  int cmp = compare_tables_by_name (&fa->child, &fb->child);
+
+  return cmp != 0 ? cmp : g_strcmp0 (fa->name, fb->name);
+}
+
+/**
+ * ferry_analyzer_dup_cycle_foreign_keys:
+ * @cycle: an index into ferry_analyzer_get_cycles()
+ *
+ * Returns: (transfer container) (element-type FerryForeignKey): the
+ *   foreign keys from a table of the cycle to another one of it, by
+ *   child and name: the keys the cycle can be broken at
+ */
+GPtrArray *
+ferry_analyzer_dup_cycle_foreign_keys (FerryAnalyzer *self,
+                                       guint          cycle)
+{
+  GPtrArray *result;
+  GPtrArray *tables;
+  g_autofree gboolean *in_cycle = NULL;
+
+  g_return_val_if_fail (FERRY_IS_ANALYZER (self), NULL);
+  g_return_val_if_fail (cycle < self->cycles->len, NULL);
+
+  result = g_ptr_array_new ();
+  tables = g_ptr_array_index (self->cycles, cycle);
+  in_cycle = g_new0 (gboolean, MAX (self->n_nodes, 1));
+  for (guint i = 0; i < tables->len; i++)
+    in_cycle[node_of (self, g_ptr_array_index (tables, i))] = TRUE;
+
+  for (guint e = 0; e < self->n_edges; e++)
+    {
+      const Edge *edge = &self->edges[e];
+
+      if (!in_cycle[edge->parent] || !in_cycle[edge->child])
+        continue;
+      for (guint i = 0; i < edge->n_fks; i++)
+        g_ptr_array_add (result, g_ptr_array_index (self->catalog_fks,
+                                                    self->edge_fks[edge->first_fk + i]));
+    }
+
+  g_ptr_array_sort (result, compare_fks_by_child);
+  return result;
 }
 
 gboolean

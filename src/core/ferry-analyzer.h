@@ -14,7 +14,22 @@ G_DECLARE_FINAL_TYPE (FerryAnalyzer, ferry_analyzer, FERRY, ANALYZER, GObject)
 
 typedef struct _FerryPlan FerryPlan;
 
+/* What became of one foreign key named in
+ * ferry_analyzer_set_preferred_breaks(). */
+typedef enum {
+  FERRY_PREFERRED_BREAK_BROKEN,        /* it is in a cycle: broken as asked */
+  FERRY_PREFERRED_BREAK_UNKNOWN,       /* no foreign key of the catalog has that name */
+  FERRY_PREFERRED_BREAK_NOT_IN_CYCLE,  /* a foreign key, but in no cycle: left alone */
+} FerryPreferredBreak;
+
 FerryAnalyzer *ferry_analyzer_new                 (FerryCatalog     *catalog);
+/* The foreign keys to break cycles at first, as
+ * "schema.table.constraint" (see ferry_foreign_key_dup_path()); the
+ * cycles they leave are broken automatically. Used by the next run(). */
+void           ferry_analyzer_set_preferred_breaks (FerryAnalyzer   *self,
+                                                   const char * const *names);
+const char * const *
+               ferry_analyzer_get_preferred_breaks (FerryAnalyzer   *self);
 gboolean       ferry_analyzer_run                 (FerryAnalyzer    *self,
                                                    GError          **error);
 FerryCatalog  *ferry_analyzer_get_catalog         (FerryAnalyzer    *self);
@@ -40,6 +55,22 @@ GPtrArray     *ferry_analyzer_get_self_references (FerryAnalyzer    *self);
 GPtrArray     *ferry_analyzer_get_breaking_edges  (FerryAnalyzer    *self);
 gboolean       ferry_analyzer_is_breaking_edge    (FerryAnalyzer    *self,
                                                    FerryForeignKey  *fk);
+/* A breaking edge that was broken because it was preferred (a foreign
+ * key between the same two tables as a preferred one counts too: the
+ * keys of one pair of tables are kept or broken together). */
+gboolean       ferry_analyzer_is_preferred_break  (FerryAnalyzer    *self,
+                                                   FerryForeignKey  *fk);
+/* After run(): what became of the @i-th preferred name; @fk (nullable)
+ * gets the foreign key it names, NULL when it is unknown. */
+FerryPreferredBreak
+               ferry_analyzer_get_preferred_break_status (FerryAnalyzer    *self,
+                                                   guint             i,
+                                                   FerryForeignKey **fk);
+/* The foreign keys between the tables of cycle @cycle (an index into
+ * get_cycles()), self-references excluded: the keys the cycle could be
+ * broken at, by child then name. Free with g_ptr_array_unref(). */
+GPtrArray     *ferry_analyzer_dup_cycle_foreign_keys (FerryAnalyzer *self,
+                                                   guint             cycle);
 /* FKs from an included table to an excluded one. */
 GPtrArray     *ferry_analyzer_get_external_edges  (FerryAnalyzer    *self);
 gboolean       ferry_analyzer_is_self_reference   (FerryAnalyzer    *self,
@@ -64,5 +95,13 @@ gboolean       ferry_analyzer_is_ready            (FerryAnalyzer    *self,
 gboolean       ferry_analyzer_validate_plan       (FerryAnalyzer    *self,
                                                    FerryPlan        *plan,
                                                    GError          **error);
+
+/* "schema.table.constraint", unquoted and with the case of the catalog,
+ * as tables.break_cycles_at names a foreign key. */
+char          *ferry_foreign_key_dup_path         (const FerryForeignKey *fk);
+/* TRUE when @name names @fk: in the form above, or with the quotes
+ * Ferry shows ("Sales"."Order Lines".fk). */
+gboolean       ferry_foreign_key_has_path         (const FerryForeignKey *fk,
+                                                   const char            *name);
 
 G_END_DECLS
