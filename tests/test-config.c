@@ -612,15 +612,17 @@ test_validate (void)
   g_autoptr(FerryConfig) config = ferry_config_new ();
   g_autoptr(GError) error = NULL;
 
-  ferry_config_set_max_parallel (config, 9);
+  /* On the source: a connection per worker, the coordinator's and the
+   * snapshot's (ferry-coordinator.c, worker_limit()). */
+  ferry_config_set_max_parallel (config, 8);
   g_assert_true (ferry_config_validate (config, &error));
   g_assert_no_error (error);
 
-  ferry_config_set_max_parallel (config, 10);
+  ferry_config_set_max_parallel (config, 9);
   g_assert_false (ferry_config_validate (config, &error));
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG);
-  g_assert_nonnull (strstr (error->message, "database.connection_pool_size: must be at least migration.max_parallel + 1 = 11"));
-  g_assert_nonnull (strstr (error->message, "raise connection_pool_size to 11 or lower migration.max_parallel to 9"));
+  g_assert_nonnull (strstr (error->message, "database.connection_pool_size: must be at least migration.max_parallel + 2 = 11 (got 10)"));
+  g_assert_nonnull (strstr (error->message, "raise connection_pool_size to 11 or lower migration.max_parallel to 8"));
   g_clear_error (&error);
 
   ferry_config_set_connection_pool_size (config, 11);

@@ -908,6 +908,35 @@ test_settings (void)
   assert_status (validator, "source-select-privilege", FERRY_CHECK_STATUS_PASS);
 }
 
+/* The pool covers every worker, the coordinator and the snapshot. */
+static void
+test_connection_pool_size (void)
+{
+  g_autoptr(FerryConfig) config = config_new ("source", NULL, "happy", NULL);
+  g_autoptr(FerryValidator) validator = NULL;
+  FerryCheck *check;
+
+  ferry_config_set_max_parallel (config, 5);
+  ferry_config_set_connection_pool_size (config, 6);
+  validator = validate (config);
+  check = get_check (validator, "connection-pool");
+  assert_status (validator, "connection-pool", FERRY_CHECK_STATUS_FAIL);
+  g_assert_cmpstr (ferry_check_get_summary (check), ==,
+                   "database.connection_pool_size 6 is less than migration.max_parallel 5 + 2 = 7");
+  g_assert_nonnull (strstr (ferry_check_get_fix (check),
+                            "database.connection_pool_size to at least 7, or migration.max_parallel to at most 4"));
+  g_assert_nonnull (strstr (ferry_check_get_explanation (check), "snapshot"));
+  /* The source's capacity counts the same connections. */
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "source-connection-capacity")),
+                            "needs 7 connections to the source"));
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "target-connection-capacity")),
+                            "needs 6 connections to the target"));
+
+  ferry_config_set_connection_pool_size (config, 7);
+  rerun (validator);
+  assert_status (validator, "connection-pool", FERRY_CHECK_STATUS_PASS);
+}
+
 /* A small source of our own, for the outcomes the sample never shows */
 
 static void
@@ -1027,6 +1056,7 @@ main (int   argc,
   g_test_add_func ("/validator/limited-target-role", test_limited_target_role);
   g_test_add_func ("/validator/limited-source-role", test_limited_source_role);
   g_test_add_func ("/validator/settings", test_settings);
+  g_test_add_func ("/validator/connection-pool-size", test_connection_pool_size);
   g_test_add_func ("/validator/small-source", test_small_source);
   g_test_add_func ("/validator/extension-configuration-table", test_extension_configuration_table);
 

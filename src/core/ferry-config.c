@@ -238,7 +238,8 @@ static const Setting settings[] = {
 
   { "database", "connection_pool_size", PROP_CONNECTION_POOL_SIZE, KIND_UINT,
     N_("Connections Ferry may open to each server. At least max_parallel + "
-       "1: one for each worker and one for the coordinator.") },
+       "2: on the source, one for each worker, one for the coordinator and "
+       "one that holds the snapshot every worker reads.") },
   { "database", "query_timeout", PROP_QUERY_TIMEOUT, KIND_UINT,
     N_("Seconds before one of Ferry's own queries is cancelled (the copy "
        "of a chunk is bounded by timeout_seconds instead); 0: no limit.") },
@@ -1028,27 +1029,37 @@ config_find_problems (FerryConfig *self,
   GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
   g_autoptr(GError) error = NULL;
 
-  if (self->connection_pool_size < self->max_parallel + 1)
+  if (self->connection_pool_size < self->max_parallel + FERRY_CONFIG_POOL_OVERHEAD)
     {
-      guint needed = self->max_parallel + 1;
-      guint allowed = self->connection_pool_size - 1;
+      guint needed = self->max_parallel + FERRY_CONFIG_POOL_OVERHEAD;
+      guint allowed = self->connection_pool_size > FERRY_CONFIG_POOL_OVERHEAD
+                      ? self->connection_pool_size - FERRY_CONFIG_POOL_OVERHEAD : 0;
 
       /* Report it where the file went wrong: at connection_pool_size,
        * unless only max_parallel was written. */
-      if (in_file != NULL &&
+      if (in_file != NULL && allowed > 0 &&
           !g_hash_table_contains (in_file, properties[PROP_CONNECTION_POOL_SIZE]) &&
           g_hash_table_contains (in_file, properties[PROP_MAX_PARALLEL]))
         add_problem (problems, PROP_MAX_PARALLEL,
-                     g_strdup_printf (_("must be at most database.connection_pool_size - 1 = %u, "
-                                        "since each worker needs a connection to each server and the coordinator one more; "
+                     g_strdup_printf (_("must be at most database.connection_pool_size - 2 = %u, "
+                                        "since on the source each worker holds a connection, the coordinator one "
+                                        "and the snapshot the workers share one more; "
                                         "lower max_parallel to %u or raise database.connection_pool_size to %u"),
                                       allowed, allowed, needed));
-      else
+      else if (allowed > 0)
         add_problem (problems, PROP_CONNECTION_POOL_SIZE,
-                     g_strdup_printf (_("must be at least migration.max_parallel + 1 = %u (got %u), "
-                                        "since each worker needs a connection to each server and the coordinator one more; "
+                     g_strdup_printf (_("must be at least migration.max_parallel + 2 = %u (got %u), "
+                                        "since on the source each worker holds a connection, the coordinator one "
+                                        "and the snapshot the workers share one more; "
                                         "raise connection_pool_size to %u or lower migration.max_parallel to %u"),
                                       needed, self->connection_pool_size, needed, allowed));
+      else
+        add_problem (problems, PROP_CONNECTION_POOL_SIZE,
+                     g_strdup_printf (_("must be at least migration.max_parallel + 2 = %u (got %u), "
+                                        "since on the source each worker holds a connection, the coordinator one "
+                                        "and the snapshot the workers share one more; "
+                                        "raise connection_pool_size to %u"),
+                                      needed, self->connection_pool_size, needed));
     }
 
   if (!ferry_config_check_conninfo (self->source, &error))

@@ -50,6 +50,12 @@ G_DECLARE_FINAL_TYPE (FerryConfig, ferry_config, FERRY, CONFIG, GObject)
 #define FERRY_CONFIG_MIN_CONNECT_TIMEOUT            1
 #define FERRY_CONFIG_MAX_CONNECT_TIMEOUT         3600
 
+/* Connections Ferry holds on the source besides one per worker: the
+ * coordinator's and the one that keeps the exported snapshot open (the
+ * target needs one fewer). connection_pool_size must be at least
+ * max_parallel + this. */
+#define FERRY_CONFIG_POOL_OVERHEAD                  2
+
 FerryConfig  *ferry_config_new                 (void);
 FerryConfig  *ferry_config_new_from_file       (const char   *path,
                                                 GError      **error);

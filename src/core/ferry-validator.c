@@ -3105,14 +3105,19 @@ check_not_valid_constraints (Run        *run,
 
 /* Capacity */
 
+/* Ferry holds one connection per worker and the coordinator's on each
+ * server, and on the source also the one that keeps the exported
+ * snapshot open (ferry-coordinator.c). @extra: the connections besides
+ * the workers'. */
 static void
 check_connection_capacity (Run             *run,
                            FerryCheck      *check,
                            FerryConnection *connection,
-                           ServerInfo      *info)
+                           ServerInfo      *info,
+                           int              extra)
 {
   guint workers = ferry_config_get_max_parallel (run->config);
-  int need = workers + 1;
+  int need = workers + extra;
   /* What this role may still open, plus the connection this check holds
    * (it is closed before the migration starts). */
   int server_free = info->max_connections - info->reserved - info->in_use + 1;
@@ -3149,12 +3154,13 @@ check_connection_capacity (Run             *run,
       g_autofree char *fix =
         g_strdup_printf (_("Lower max_parallel to %d or less, or raise the limit (%s) on the %s, "
                            "or close other connections."),
-                         MAX (have - 1, 1), limit_by, ferry_connection_get_label (connection));
+                         MAX (have - extra, 1), limit_by, ferry_connection_get_label (connection));
 
       set_result (check, FERRY_CHECK_STATUS_FAIL,
-                  _("Ferry holds one connection per worker (max_parallel) plus one for the "
-                    "coordinator on each server for the whole migration. When the server refuses "
-                    "a connection, workers fail and retry instead of copying."),
+                  _("For the whole migration Ferry holds one connection per worker "
+                    "(max_parallel) and one for the coordinator on each server, and on the "
+                    "source one more that keeps the snapshot every worker reads. When the server "
+                    "refuses a connection, workers fail and retry instead of copying."),
                   _("Ferry needs %d connections to the %s but only %d are free (limited by %s)"),
                   need, ferry_connection_get_label (connection), have, limit_by);
       ferry_check_set_fix (check, fix, NULL);
@@ -3162,8 +3168,9 @@ check_connection_capacity (Run             *run,
     }
 
   set_result (check, FERRY_CHECK_STATUS_PASS,
-              _("Ferry holds one connection per worker (max_parallel) plus one for the "
-                "coordinator on each server for the whole migration; the server has room for "
+              _("For the whole migration Ferry holds one connection per worker "
+                "(max_parallel) and one for the coordinator on each server, and on the source "
+                "one more that keeps the snapshot every worker reads; the server has room for "
                 "them, counting the connections in use now."),
               _("Ferry needs %d connections to the %s; %d are free"),
               need, ferry_connection_get_label (connection), have);
@@ -3173,14 +3180,16 @@ static void
 check_source_connections (Run        *run,
                           FerryCheck *check)
 {
-  check_connection_capacity (run, check, run->self->source, &run->self->source_info);
+  check_connection_capacity (run, check, run->self->source, &run->self->source_info,
+                             FERRY_CONFIG_POOL_OVERHEAD);
 }
 
 static void
 check_target_connections (Run        *run,
                           FerryCheck *check)
 {
-  check_connection_capacity (run, check, run->self->target, &run->self->target_info);
+  check_connection_capacity (run, check, run->self->target, &run->self->target_info,
+                             FERRY_CONFIG_POOL_OVERHEAD - 1);
 }
 
 static void
@@ -3194,26 +3203,35 @@ check_connection_pool (Run        *run,
   add_item (check, _("max_parallel: %u"), workers);
   add_item (check, _("connection_pool_size: %u"), pool);
 
-  if (pool < workers + 1)
+  if (pool < workers + FERRY_CONFIG_POOL_OVERHEAD)
     {
-      g_autofree char *fix = g_strdup_printf (_("Set database: connection_pool_size to at least "
-                                                "%u, or migration: max_parallel to at most %u."),
-                                              workers + 1, pool > 1 ? pool - 1 : 1);
+      guint needed = workers + FERRY_CONFIG_POOL_OVERHEAD;
+      g_autofree char *fix =
+        pool > FERRY_CONFIG_POOL_OVERHEAD
+        ? g_strdup_printf (_("Set database.connection_pool_size to at least %u, or "
+                             "migration.max_parallel to at most %u."),
+                           needed, pool - FERRY_CONFIG_POOL_OVERHEAD)
+        : g_strdup_printf (_("Set database.connection_pool_size to at least %u."), needed);
+
       set_result (check, FERRY_CHECK_STATUS_FAIL,
-                  _("Each worker holds one connection to each server, and the coordinator one "
-                    "more; connection_pool_size caps the connections Ferry opens to a server, so "
-                    "it must be at least max_parallel + 1. The configuration is rejected when "
-                    "the migration starts."),
-                  _("connection_pool_size %u is less than max_parallel %u + 1"), pool, workers);
+                  _("connection_pool_size caps the connections Ferry opens to each server. On "
+                    "the source it holds one per worker, one for the coordinator and one that "
+                    "keeps the snapshot every worker reads, so the pool must be at least "
+                    "max_parallel + 2 (the target needs one fewer). The configuration is "
+                    "rejected when the migration starts."),
+                  _("database.connection_pool_size %u is less than migration.max_parallel %u + 2 = %u"),
+                  pool, workers, needed);
       ferry_check_set_fix (check, fix, NULL);
       return;
     }
 
   set_result (check, FERRY_CHECK_STATUS_PASS,
               workers > n_chunks && n_chunks > 0
-                ? _("The connection pool has room for every worker and the coordinator. The plan "
-                    "has fewer chunks than workers, so not every worker will have work.")
-                : _("The connection pool has room for every worker and the coordinator."),
+                ? _("The connection pool has room for every worker, the coordinator and the "
+                    "snapshot. The plan has fewer chunks than workers, so not every worker will "
+                    "have work.")
+                : _("The connection pool has room for every worker, the coordinator and the "
+                    "snapshot."),
               _("%u workers, pool of %u connections per server"), workers, pool);
 }
 
