@@ -218,6 +218,8 @@ test_full_file (void)
   const char * const exclude[] = { "audit.*", "*.tmp_*", NULL };
   const char * const webhooks[] = { "https://hooks.example.com/ferry",
                                     "http://localhost:8080/hook?team=dba#ops", NULL };
+  const char * const break_at[] = { "sales.orders.orders_customer_id_fkey",
+                                    "\"Sales\".\"Order Lines\".\"order lines → orders\"", NULL };
 
   g_assert_no_error (error);
   g_assert_cmpstr (ferry_config_get_source (config), ==,
@@ -226,6 +228,7 @@ test_full_file (void)
                    "postgresql://migrator@db2.example.com:5432/shop?sslmode=verify-full");
   g_assert_true (g_strv_equal (ferry_config_get_include (config), include));
   g_assert_true (g_strv_equal (ferry_config_get_exclude (config), exclude));
+  g_assert_true (g_strv_equal (ferry_config_get_break_cycles_at (config), break_at));
   g_assert_cmpuint (ferry_config_get_batch_size (config), ==, 25);
   g_assert_cmpuint (ferry_config_get_max_parallel (config), ==, 12);
   g_assert_cmpuint (ferry_config_get_retry_attempts (config), ==, 7);
@@ -286,6 +289,8 @@ test_round_trip_every_key (void)
   g_autoptr(FerryConfig) config = ferry_config_new ();
   const char * const include[] = { "sales.*", "core.customers", NULL };
   const char * const exclude[] = { "audit.*", NULL };
+  const char * const break_at[] = { "crm.accounts.accounts_primary_contact_id_fkey",
+                                    "\"Sales\".\"Order Lines\".fk", "a.b.c.d", NULL };
   const char * const webhooks[] = { "https://hooks.example.com/ferry", NULL };
 
   g_object_set (config,
@@ -293,6 +298,7 @@ test_round_trip_every_key (void)
                 "target", "postgresql://db2/shop",
                 "include", include,
                 "exclude", exclude,
+                "break-cycles-at", break_at,
                 "batch-size", 77,
                 "max-parallel", 9,
                 "retry-attempts", 0,
@@ -538,7 +544,8 @@ test_properties (void)
     { "connection-pool-size", G_TYPE_UINT }, { "query-timeout", G_TYPE_UINT },
     { "connect-timeout", G_TYPE_UINT }, { "source", G_TYPE_STRING },
     { "target", G_TYPE_STRING }, { "include", G_TYPE_STRV },
-    { "exclude", G_TYPE_STRV }, { "filename", G_TYPE_STRING },
+    { "exclude", G_TYPE_STRV }, { "break-cycles-at", G_TYPE_STRV },
+    { "filename", G_TYPE_STRING },
   };
   g_autoptr(FerryConfig) config = ferry_config_new ();
   GObjectClass *klass = G_OBJECT_GET_CLASS (config);
@@ -889,6 +896,18 @@ test_check_functions (void)
   g_assert_true (ferry_config_check_pattern ("public.orders", NULL));
   g_assert_false (ferry_config_check_pattern ("", NULL));
   g_assert_false (ferry_config_check_pattern ("orders", NULL));
+
+  g_assert_true (ferry_config_check_foreign_key ("crm.accounts.accounts_primary_contact_id_fkey", NULL));
+  g_assert_true (ferry_config_check_foreign_key ("\"Sales\".\"Order Lines\".\"lines.fk\"", NULL));
+  g_assert_true (ferry_config_check_foreign_key ("Reporting Ümlaut.Top Customers.fk", NULL));
+  g_assert_false (ferry_config_check_foreign_key ("", NULL));
+  g_assert_false (ferry_config_check_foreign_key ("accounts_primary_contact_id_fkey", &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "schema.table.accounts_primary_contact_id_fkey"));
+  g_clear_error (&error);
+  /* Dots inside quotes do not separate the parts. */
+  g_assert_false (ferry_config_check_foreign_key ("\"a.b\".\"c.d\"", NULL));
+  g_assert_false (ferry_config_check_foreign_key ("a.\xff.c", NULL));
 
   g_assert_true (ferry_config_check_webhook ("https://hooks.example.com/x", NULL));
   g_assert_true (ferry_config_check_webhook ("HTTP://localhost:8080/", NULL));

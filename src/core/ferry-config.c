@@ -66,6 +66,7 @@ struct _FerryConfig
   GStrv       exclude;
   GPtrArray  *include_specs;   /* GPatternSpec, compiled from include */
   GPtrArray  *exclude_specs;
+  GStrv       break_cycles_at; /* "schema.table.constraint" */
 
   /* migration: */
   guint       batch_size;
@@ -110,6 +111,7 @@ enum {
   PROP_TARGET,
   PROP_INCLUDE,
   PROP_EXCLUDE,
+  PROP_BREAK_CYCLES_AT,
   PROP_BATCH_SIZE,
   PROP_MAX_PARALLEL,
   PROP_RETRY_ATTEMPTS,
@@ -153,6 +155,7 @@ typedef enum {
   KIND_CONNINFO,
   KIND_IDENTIFIER,
   KIND_PATTERNS,
+  KIND_FOREIGN_KEYS,
   KIND_URLS,
   KIND_PATH,
 } SettingKind;
@@ -182,6 +185,12 @@ static const Setting settings[] = {
   { "tables", "exclude", PROP_EXCLUDE, KIND_PATTERNS,
     N_("Tables that match one of these patterns are left out, even when "
        "they match an include pattern.") },
+  { "tables", "break_cycles_at", PROP_BREAK_CYCLES_AT, KIND_FOREIGN_KEYS,
+    N_("Foreign keys to break cycles at, as \"schema.table.constraint\" "
+       "(the table that holds the key). With constraints: keep, Ferry drops "
+       "them before the load and adds them back NOT VALID, then validates "
+       "them; it breaks whatever cycles they leave at as few other keys as "
+       "it can. Empty: Ferry chooses, deferrable and nullable keys first.") },
 
   { "migration", "batch_size", PROP_BATCH_SIZE, KIND_UINT,
     N_("Tables per batch of the plan.") },
@@ -966,6 +975,72 @@ ferry_config_check_webhook (const char  *url,
   return TRUE;
 }
 
+/**
+ * ferry_config_check_foreign_key:
+ * @name: an entry of tables.break_cycles_at
+ * @error: a FERRY_ERROR_CONFIG error
+ *
+ * Checks that @name has the shape of a foreign key's name:
+ * "schema.table.constraint", where a part may be double-quoted as Ferry
+ * shows names. Whether the source has that key is for the readiness
+ * checks to say.
+ */
+gboolean
+ferry_config_check_foreign_key (const char  *name,
+                                GError     **error)
+{
+  gboolean quoted = FALSE;
+  guint dots = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                           _("empty name: write a foreign key as “schema.table.constraint”, "
+                             "such as “public.orders.orders_customer_id_fkey”"));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                           _("the name is not valid UTF-8"));
+      return FALSE;
+    }
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      else if (*p == '.' && !quoted)
+        dots++;
+    }
+
+  if (dots < 2)
+    {
+      g_autofree char *shown = quote_for_message (name);
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG,
+                   dots == 0
+                   ? _("%s does not name a foreign key: write it with the table that holds it, as “schema.table.%s”")
+                   : _("%s does not name a foreign key: write it with the schema of its table, as “public.%s”"),
+                   shown, name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+foreign_keys_are_valid (const char * const *names)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (!ferry_config_check_foreign_key (names[i], NULL))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 patterns_are_valid (const char * const *patterns)
 {
@@ -1092,6 +1167,7 @@ ferry_config_finalize (GObject *object)
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->include, g_strfreev);
   g_clear_pointer (&self->exclude, g_strfreev);
+  g_clear_pointer (&self->break_cycles_at, g_strfreev);
   g_clear_pointer (&self->include_specs, g_ptr_array_unref);
   g_clear_pointer (&self->exclude_specs, g_ptr_array_unref);
   g_clear_pointer (&self->webhooks, g_strfreev);
@@ -1122,6 +1198,9 @@ ferry_config_get_property (GObject    *object,
       break;
     case PROP_EXCLUDE:
       g_value_set_boxed (value, self->exclude);
+      break;
+    case PROP_BREAK_CYCLES_AT:
+      g_value_set_boxed (value, self->break_cycles_at);
       break;
     case PROP_BATCH_SIZE:
       g_value_set_uint (value, self->batch_size);
@@ -1219,6 +1298,9 @@ ferry_config_set_property (GObject      *object,
     case PROP_EXCLUDE:
       ferry_config_set_exclude (self, g_value_get_boxed (value));
       break;
+    case PROP_BREAK_CYCLES_AT:
+      ferry_config_set_break_cycles_at (self, g_value_get_boxed (value));
+      break;
     case PROP_BATCH_SIZE:
       ferry_config_set_batch_size (self, g_value_get_uint (value));
       break;
@@ -1308,6 +1390,8 @@ ferry_config_class_init (FerryConfigClass *klass)
     g_param_spec_boxed ("include", NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_EXCLUDE] =
     g_param_spec_boxed ("exclude", NULL, NULL, G_TYPE_STRV, flags);
+  properties[PROP_BREAK_CYCLES_AT] =
+    g_param_spec_boxed ("break-cycles-at", NULL, NULL, G_TYPE_STRV, flags);
 
   properties[PROP_BATCH_SIZE] =
     g_param_spec_uint ("batch-size", NULL, NULL,
@@ -1399,6 +1483,7 @@ ferry_config_init (FerryConfig *self)
   self->target = g_strdup ("");
   self->include = g_strdupv ((char **) empty_strv);
   self->exclude = g_strdupv ((char **) empty_strv);
+  self->break_cycles_at = g_strdupv ((char **) empty_strv);
   self->include_specs = compile_patterns (empty_strv);
   self->exclude_specs = compile_patterns (empty_strv);
 
@@ -1964,6 +2049,37 @@ ferry_config_set_exclude (FerryConfig        *self,
       g_clear_pointer (&self->exclude_specs, g_ptr_array_unref);
       self->exclude_specs = compile_patterns ((const char * const *) self->exclude);
     }
+}
+
+/**
+ * ferry_config_get_break_cycles_at:
+ *
+ * Returns: (transfer none): the foreign keys to break cycles at, as
+ *   "schema.table.constraint"; empty when Ferry chooses
+ */
+const char * const *
+ferry_config_get_break_cycles_at (FerryConfig *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFIG (self), NULL);
+  return (const char * const *) self->break_cycles_at;
+}
+
+/**
+ * ferry_config_set_break_cycles_at:
+ * @foreign_keys: (nullable): names as "schema.table.constraint" (see
+ *   ferry_config_check_foreign_key())
+ *
+ * Which foreign keys break the cycles: the analysis breaks them first
+ * and whatever cycles they leave automatically.
+ */
+void
+ferry_config_set_break_cycles_at (FerryConfig        *self,
+                                  const char * const *foreign_keys)
+{
+  g_return_if_fail (FERRY_IS_CONFIG (self));
+  g_return_if_fail (foreign_keys_are_valid (foreign_keys));
+
+  set_strv (self, &self->break_cycles_at, foreign_keys, PROP_BREAK_CYCLES_AT);
 }
 
 static gboolean
@@ -3298,6 +3414,18 @@ loader_load_setting (Loader        *self,
       }
       break;
 
+    case KIND_FOREIGN_KEYS:
+      {
+        GStrv names;
+
+        if (!loader_get_list (self, node, path, "[\"public.orders.orders_customer_id_fkey\"]",
+                              _("a foreign key such as “public.orders.orders_customer_id_fkey”"),
+                              ferry_config_check_foreign_key, &names))
+          return;
+        g_value_take_boxed (&value, names);
+      }
+      break;
+
     case KIND_URLS:
       {
         GStrv urls;
@@ -3688,6 +3816,7 @@ describe_range (const Setting *setting)
 
     case KIND_CONNINFO:
     case KIND_PATTERNS:
+    case KIND_FOREIGN_KEYS:
     case KIND_URLS:
     default:
       return NULL;
@@ -3746,6 +3875,7 @@ append_setting (GString       *out,
       break;
 
     case KIND_PATTERNS:
+    case KIND_FOREIGN_KEYS:
     case KIND_URLS:
       {
         const char * const *items = g_value_get_boxed (&value);

@@ -141,6 +141,10 @@ void          ferry_config_set_exclude         (FerryConfig  *self, const char *
 gboolean      ferry_config_table_is_included   (FerryConfig  *self,
                                                 const char   *schema,
                                                 const char   *name);
+/* Foreign keys as "schema.table.constraint": where cycles are broken. */
+const char * const *
+              ferry_config_get_break_cycles_at (FerryConfig  *self);
+void          ferry_config_set_break_cycles_at (FerryConfig  *self, const char * const *foreign_keys);
 
 /* journal: */
 const char   *ferry_config_get_journal_schema  (FerryConfig  *self);
@@ -161,6 +165,8 @@ gboolean      ferry_config_check_journal_schema (const char  *schema,
 gboolean      ferry_config_check_reports_directory (const char *directory,
                                                 GError      **error);
 gboolean      ferry_config_check_pattern       (const char   *pattern,
+                                                GError      **error);
+gboolean      ferry_config_check_foreign_key   (const char   *name,
                                                 GError      **error);
 gboolean      ferry_config_check_webhook       (const char   *url,
                                                 GError      **error);
