@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ferry-analyzer.h"
 #include "ferry-catalog.h"
 #include "ferry-config.h"
 #include "ferry-enum-types.h"
@@ -937,6 +938,227 @@ test_connection_pool_size (void)
   assert_status (validator, "connection-pool", FERRY_CHECK_STATUS_PASS);
 }
 
+/* Choosing where the sample's cycles break (tables.break_cycles_at) */
+
+static JsonArray *
+fix_data_cycles (FerryValidator *validator)
+{
+  FerryCheck *check = get_check (validator, "fk-cycles");
+  JsonNode *data = ferry_check_get_fix_data (check);
+
+  g_assert_nonnull (data);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (data), "key"), ==,
+                   "tables.break_cycles_at");
+  return json_object_get_array_member (json_node_get_object (data), "cycles");
+}
+
+/* The foreign key @path in the fix data's cycle @cycle, or NULL. */
+static JsonObject *
+fix_data_fk (FerryValidator *validator,
+             guint           cycle,
+             const char     *path)
+{
+  JsonArray *fks = json_object_get_array_member (json_array_get_object_element (fix_data_cycles (validator), cycle),
+                                                 "foreign_keys");
+
+  for (guint i = 0; i < json_array_get_length (fks); i++)
+    {
+      JsonObject *fk = json_array_get_object_element (fks, i);
+
+      if (g_str_equal (json_object_get_string_member (fk, "path"), path))
+        return fk;
+    }
+  return NULL;
+}
+
+static FerryForeignKey *
+find_fk (FerryValidator *validator,
+         const char     *path)
+{
+  GPtrArray *fks = ferry_catalog_get_foreign_keys (ferry_validator_get_source_catalog (validator));
+
+  for (guint i = 0; i < fks->len; i++)
+    if (ferry_foreign_key_has_path (g_ptr_array_index (fks, i), path))
+      return g_ptr_array_index (fks, i);
+  g_error ("no foreign key %s", path);
+}
+
+#define ACCOUNT_CONTACT "crm.accounts.accounts_primary_contact_id_fkey"
+#define CONTACT_ACCOUNT "crm.contacts.contacts_account_id_fkey"
+#define EMPLOYEE_DEPARTMENT "hr.employees.employees_department_id_fkey"
+#define DEPARTMENT_HEAD "hr.departments.departments_head_employee_id_fkey"
+#define COST_CENTER_OWNER "billing.cost_centers.cost_centers_owner_employee_id_fkey"
+#define DEPARTMENT_COST_CENTER "hr.departments.departments_cost_center_id_fkey"
+
+static gboolean
+breaks_at (FerryValidator *validator,
+           const char     *path)
+{
+  return ferry_analyzer_is_breaking_edge (ferry_validator_get_analyzer (validator), find_fk (validator, path));
+}
+
+static void
+test_cycle_breaks (void)
+{
+  g_autoptr(FerryConfig) config = config_new ("source", NULL, "happy", NULL);
+  g_autoptr(FerryValidator) validator = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) plan_json = NULL;
+  const char * const chosen[] = { CONTACT_ACCOUNT, EMPLOYEE_DEPARTMENT, NULL };
+  const char * const self_reference[] = { "hr.employees.employees_manager_id_fkey", NULL };
+  const char * const wrong[] = {
+    "crm.contacts.Contacts_Account_Id_Fkey",     /* case */
+    "crm.accounts.contacts_account_id_fkey",     /* table */
+    "crm.contacts.no_such_fkey",
+    "hr.employees.employees_manager_id_fkey",    /* a self-reference */
+    NULL,
+  };
+  FerryCheck *check;
+  JsonArray *cycles, *tables, *array;
+  JsonObject *fk, *cycle;
+  FerryPlan *plan;
+  gboolean found = FALSE;
+
+  validator = validate (config);
+
+  /* What Ferry chooses by itself: the deferrable key, the nullable ones. */
+  check = get_check (validator, "fk-cycles");
+  assert_status (validator, "fk-cycles", FERRY_CHECK_STATUS_WARNING);
+  assert_fix (validator, "fk-cycles", FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  g_assert_nonnull (strstr (ferry_check_get_explanation (check), "tables.break_cycles_at"));
+  g_assert_true (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_true (breaks_at (validator, DEPARTMENT_HEAD));
+  g_assert_true (breaks_at (validator, COST_CENTER_OWNER));
+  g_assert_false (breaks_at (validator, CONTACT_ACCOUNT));
+  g_assert_false (breaks_at (validator, EMPLOYEE_DEPARTMENT));
+
+  /* The fix's data: each cycle, with every key it could break at. */
+  cycles = fix_data_cycles (validator);
+  g_assert_cmpuint (json_array_get_length (cycles), ==, 2);
+  cycle = json_array_get_object_element (cycles, 0);
+  tables = json_object_get_array_member (cycle, "tables");
+  g_assert_cmpuint (json_array_get_length (tables), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (tables, 0), ==, "billing.cost_centers");
+  g_assert_cmpstr (json_array_get_string_element (tables, 1), ==, "hr.departments");
+  g_assert_cmpstr (json_array_get_string_element (tables, 2), ==, "hr.employees");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cycle, "foreign_keys")), ==, 4);
+  g_assert_nonnull (fix_data_fk (validator, 0, EMPLOYEE_DEPARTMENT));
+  g_assert_nonnull (fix_data_fk (validator, 0, DEPARTMENT_COST_CENTER));
+  g_assert_true (json_object_get_boolean_member (fix_data_fk (validator, 0, DEPARTMENT_HEAD), "breaking"));
+  g_assert_true (json_object_get_boolean_member (fix_data_fk (validator, 0, DEPARTMENT_HEAD), "nullable"));
+
+  tables = json_object_get_array_member (json_array_get_object_element (cycles, 1), "tables");
+  g_assert_cmpuint (json_array_get_length (tables), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (tables, 0), ==, "crm.accounts");
+  g_assert_cmpstr (json_array_get_string_element (tables, 1), ==, "crm.contacts");
+  fk = fix_data_fk (validator, 1, ACCOUNT_CONTACT);
+  g_assert_nonnull (fk);
+  g_assert_cmpstr (json_object_get_string_member (fk, "name"), ==, "accounts_primary_contact_id_fkey");
+  g_assert_cmpstr (json_object_get_string_member (fk, "child"), ==, "crm.accounts");
+  g_assert_cmpstr (json_object_get_string_member (fk, "parent"), ==, "crm.contacts");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (fk, "columns"), 0), ==,
+                   "primary_contact_id");
+  g_assert_true (json_object_get_boolean_member (fk, "deferrable"));
+  g_assert_false (json_object_get_boolean_member (fk, "nullable"));
+  g_assert_true (json_object_get_boolean_member (fk, "breaking"));
+  g_assert_false (json_object_get_boolean_member (fk, "preferred"));
+  fk = fix_data_fk (validator, 1, CONTACT_ACCOUNT);
+  g_assert_false (json_object_get_boolean_member (fk, "breaking"));
+  g_assert_false (json_object_get_boolean_member (fk, "deferrable"));
+  g_assert_false (json_object_get_boolean_member (fk, "nullable"));
+
+  /* It is not a fix for the target. */
+  g_assert_false (ferry_validator_apply_fix (validator, FERRY_FIX_CHOOSE_CYCLE_BREAKS, NULL, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Only keys of a cycle can be chosen. */
+  g_assert_false (ferry_validator_apply_cycle_breaks (validator, self_reference, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "hr.employees.employees_manager_id_fkey"));
+  g_clear_error (&error);
+  g_assert_cmpuint (g_strv_length ((char **) ferry_config_get_break_cycles_at (config)), ==, 0);
+
+  /* The NOT NULL keys instead: the choice goes into the configuration,
+   * and the next run breaks there, and nowhere else. */
+  g_assert_true (ferry_validator_apply_cycle_breaks (validator, chosen, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (ferry_config_get_break_cycles_at (config), chosen);
+  rerun (validator);
+  g_assert_true (breaks_at (validator, CONTACT_ACCOUNT));
+  g_assert_true (breaks_at (validator, EMPLOYEE_DEPARTMENT));
+  g_assert_false (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_false (breaks_at (validator, DEPARTMENT_HEAD));
+  g_assert_false (breaks_at (validator, COST_CENTER_OWNER));
+  g_assert_cmpuint (ferry_analyzer_get_breaking_edges (ferry_validator_get_analyzer (validator))->len, ==, 2);
+  g_assert_true (ferry_analyzer_is_preferred_break (ferry_validator_get_analyzer (validator),
+                                                    find_fk (validator, CONTACT_ACCOUNT)));
+  assert_status (validator, "fk-cycles", FERRY_CHECK_STATUS_WARNING);
+  check = get_check (validator, "fk-cycles");
+  g_assert_cmpstr (ferry_check_get_summary (check), ==,
+                   "2 foreign-key cycles, broken at 2 foreign keys (2 as configured)");
+  assert_item (validator, "fk-cycles", "contacts_account_id_fkey (crm.contacts → crm.accounts, as configured)");
+  fk = fix_data_fk (validator, 1, CONTACT_ACCOUNT);
+  g_assert_true (json_object_get_boolean_member (fk, "breaking"));
+  g_assert_true (json_object_get_boolean_member (fk, "preferred"));
+
+  /* The plan follows: the chosen key is dropped and re-added, the other
+   * one stays, and the JSON plan says which break was chosen. */
+  plan = ferry_validator_get_plan (validator);
+  g_assert_cmpint (ferry_plan_get_fk_action (plan, find_fk (validator, CONTACT_ACCOUNT)), ==,
+                   FERRY_FK_ACTION_DROP_READD);
+  g_assert_cmpint (ferry_plan_get_fk_action (plan, find_fk (validator, ACCOUNT_CONTACT)), ==,
+                   FERRY_FK_ACTION_KEEP);
+  g_assert_true (ferry_analyzer_validate_plan (ferry_validator_get_analyzer (validator), plan, &error));
+  g_assert_no_error (error);
+  plan_json = ferry_plan_to_json (plan);
+  array = json_object_get_array_member (json_node_get_object (plan_json), "breaking_edges");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      fk = json_array_get_object_element (array, i);
+      g_assert_true (json_object_get_boolean_member (fk, "preferred"));
+      found |= g_str_equal (json_object_get_string_member (fk, "name"), "contacts_account_id_fkey");
+    }
+  g_assert_true (found);
+
+  /* Names that break nothing: one the source does not have fails the
+   * check (with a guess where there is one), a self-reference warns. */
+  ferry_config_set_break_cycles_at (config, wrong);
+  rerun (validator);
+  assert_status (validator, "fk-cycles", FERRY_CHECK_STATUS_FAIL);
+  check = get_check (validator, "fk-cycles");
+  g_assert_cmpstr (ferry_check_get_summary (check), ==,
+                   "tables.break_cycles_at names 3 foreign keys the source does not have");
+  assert_item (validator, "fk-cycles", "crm.contacts.Contacts_Account_Id_Fkey is not a foreign key of the source; did you mean crm.contacts.contacts_account_id_fkey?");
+  assert_item (validator, "fk-cycles", "crm.accounts.contacts_account_id_fkey is not a foreign key of the source; did you mean crm.contacts.contacts_account_id_fkey?");
+  assert_item (validator, "fk-cycles", "crm.contacts.no_such_fkey is not a foreign key of the source");
+  assert_item (validator, "fk-cycles", "hr.employees.employees_manager_id_fkey (hr.employees → hr.employees) is in no cycle");
+  assert_fix (validator, "fk-cycles", FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  array = json_object_get_array_member (json_node_get_object (ferry_check_get_fix_data (check)), "preferred");
+  g_assert_cmpuint (json_array_get_length (array), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "status"), ==, "unknown");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 3), "status"), ==, "not-in-cycle");
+  /* … and Ferry breaks the cycles by itself meanwhile. */
+  g_assert_true (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_false (ferry_validator_is_ready (validator));
+
+  /* Choosing again replaces the list; none lets Ferry choose. */
+  g_assert_true (ferry_validator_apply_cycle_breaks (validator, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **) ferry_config_get_break_cycles_at (config)), ==, 0);
+  rerun (validator);
+  assert_status (validator, "fk-cycles", FERRY_CHECK_STATUS_WARNING);
+  g_assert_true (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_false (breaks_at (validator, CONTACT_ACCOUNT));
+
+  /* With constraints: rebuild, every key is rebuilt anyway: no choice. */
+  ferry_config_set_constraints (config, FERRY_CONSTRAINT_STRATEGY_REBUILD);
+  rerun (validator);
+  assert_status (validator, "fk-cycles", FERRY_CHECK_STATUS_PASS);
+  g_assert_null (ferry_check_get_fix_id (get_check (validator, "fk-cycles")));
+}
+
 /* A small source of our own, for the outcomes the sample never shows */
 
 static void
@@ -1057,6 +1279,7 @@ main (int   argc,
   g_test_add_func ("/validator/limited-source-role", test_limited_source_role);
   g_test_add_func ("/validator/settings", test_settings);
   g_test_add_func ("/validator/connection-pool-size", test_connection_pool_size);
+  g_test_add_func ("/validator/cycle-breaks", test_cycle_breaks);
   g_test_add_func ("/validator/small-source", test_small_source);
   g_test_add_func ("/validator/extension-configuration-table", test_extension_configuration_table);
 

@@ -23,6 +23,7 @@ struct _FerryCheck
   char             *explanation;
   char             *fix;
   char             *fix_id;
+  JsonNode         *fix_data;
   GPtrArray        *items;
 };
 
@@ -54,6 +55,7 @@ ferry_check_finalize (GObject *object)
   g_clear_pointer (&self->explanation, g_free);
   g_clear_pointer (&self->fix, g_free);
   g_clear_pointer (&self->fix_id, g_free);
+  g_clear_pointer (&self->fix_data, json_node_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_check_parent_class)->finalize (object);
@@ -207,6 +209,36 @@ ferry_check_set_fix (FerryCheck *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * ferry_check_get_fix_data:
+ *
+ * Returns: (transfer none) (nullable): what a fix that needs a choice
+ *   offers to choose from (see FERRY_FIX_CHOOSE_CYCLE_BREAKS), or %NULL
+ */
+JsonNode *
+ferry_check_get_fix_data (FerryCheck *self)
+{
+  g_return_val_if_fail (FERRY_IS_CHECK (self), NULL);
+  return self->fix_data;
+}
+
+/**
+ * ferry_check_set_fix_data:
+ * @data: (nullable) (transfer none): a JSON object; the check keeps a
+ *   reference and treats it as read-only
+ */
+void
+ferry_check_set_fix_data (FerryCheck *self,
+                          JsonNode   *data)
+{
+  g_return_if_fail (FERRY_IS_CHECK (self));
+
+  if (data != NULL)
+    json_node_seal (data);
+  g_clear_pointer (&self->fix_data, json_node_unref);
+  self->fix_data = data != NULL ? json_node_ref (data) : NULL;
+}
+
 void
 ferry_check_add_item (FerryCheck *self,
                       const char *item)
@@ -241,6 +273,11 @@ ferry_check_to_json (FerryCheck *self)
   json_builder_add_string_value (builder, self->fix);
   json_builder_set_member_name (builder, "fix_id");
   json_builder_add_string_value (builder, self->fix_id);
+  json_builder_set_member_name (builder, "fix_data");
+  if (self->fix_data != NULL)
+    json_builder_add_value (builder, json_node_copy (self->fix_data));
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "items");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->items->len; i++)

@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (FerryCheck, ferry_check, FERRY, CHECK, GObject)
 #define FERRY_FIX_TRUNCATE_TARGET        "truncate-target-tables"
 #define FERRY_FIX_COPY_SCHEMA            "copy-schema"
 #define FERRY_FIX_CREATE_EXTENSIONS      "create-extensions"
+/* A fix that needs a choice: the check's fix data lists the cycles and
+ * their foreign keys, ferry_validator_apply_cycle_breaks() applies it. */
+#define FERRY_FIX_CHOOSE_CYCLE_BREAKS    "choose-cycle-breaks"
 
 FerryCheck       *ferry_check_new             (const char       *id,
                                                FerryCheckGroup   group,
@@ -33,6 +36,7 @@ const char       *ferry_check_get_fix         (FerryCheck       *self);
 const char       *ferry_check_get_fix_id      (FerryCheck       *self);
 const char * const *
                   ferry_check_get_items       (FerryCheck       *self);
+JsonNode         *ferry_check_get_fix_data    (FerryCheck       *self);
 
 void              ferry_check_set_result      (FerryCheck       *self,
                                                FerryCheckStatus  status,
@@ -43,6 +47,8 @@ void              ferry_check_set_fix         (FerryCheck       *self,
                                                const char       *fix_id);
 void              ferry_check_add_item        (FerryCheck       *self,
                                                const char       *item);
+void              ferry_check_set_fix_data    (FerryCheck       *self,
+                                               JsonNode         *data);
 
 JsonNode         *ferry_check_to_json         (FerryCheck       *self);
 

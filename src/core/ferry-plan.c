@@ -713,6 +713,8 @@ add_fk_array (FerryPlan   *self,
       json_builder_set_member_name (builder, "action");
       json_builder_add_string_value (builder, nick (FERRY_TYPE_FK_ACTION,
                                                     ferry_plan_get_fk_action (self, fk)));
+      json_builder_set_member_name (builder, "preferred");
+      json_builder_add_boolean_value (builder, ferry_analyzer_is_preferred_break (self->analyzer, fk));
       if (with_deferrable)
         {
           json_builder_set_member_name (builder, "deferrable");
@@ -834,16 +836,17 @@ add_table_object (FerryPlan   *self,
  *       "children": [ name … ]      units that wait for it
  *     } … ],                          in load order
  *   "cycles": [ [ name … ] … ],
- *   "breaking_edges": [ { "name", "child", "parent", "action" } … ],
- *   "self_references": [ { "name", "child", "parent", "action" } … ],
- *   "external_edges": [ { "name", "child", "parent", "action" } … ],
- *   "foreign_keys": [ { "name", "child", "parent", "action",
+ *   "breaking_edges": [ { "name", "child", "parent", "action", "preferred" } … ],
+ *   "self_references": [ { "name", "child", "parent", "action", "preferred" } … ],
+ *   "external_edges": [ { "name", "child", "parent", "action", "preferred" } … ],
+ *   "foreign_keys": [ { "name", "child", "parent", "action", "preferred",
  *                       "deferrable", "nullable" } … ]
  * }
  * ]|
  *
  * Table names are display names (schema.name, quoted where needed);
- * actions are "keep", "drop-readd" or "rebuild".
+ * actions are "keep", "drop-readd" or "rebuild"; "preferred" is true for
+ * a breaking edge that tables.break_cycles_at chose.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -981,7 +984,8 @@ append_dot_edge (GString    *out,
  *
  * The dependency graph as a Graphviz digraph: one node per unit with its
  * name and size, one rank per level, an edge parent → child per pair of
- * units (kept: solid; breaking: dashed red) and self-references as loops.
+ * units (kept: solid; breaking: dashed red, thick when chosen by
+ * tables.break_cycles_at) and self-references as loops.
  *
  * Returns: (transfer full): the DOT source
  */
@@ -1049,7 +1053,9 @@ ferry_plan_to_dot (FerryPlan *self)
         continue;
       g_hash_table_add (drawn, g_memdup2 (&key, sizeof key));
 
-      if (ferry_analyzer_is_breaking_edge (self->analyzer, fk))
+      if (ferry_analyzer_is_preferred_break (self->analyzer, fk))
+        append_dot_edge (out, parent, child, fk->name, "style=dashed, color=red, penwidth=2");
+      else if (ferry_analyzer_is_breaking_edge (self->analyzer, fk))
         append_dot_edge (out, parent, child, fk->name, "style=dashed, color=red");
       else if (parent == child)
         append_dot_edge (out, parent, child, fk->name, "color=\"#1c71d8\"");

@@ -494,6 +494,7 @@ ferry_validator_prepare (FerryValidator  *self,
     return FALSE;
 
   analyzer = ferry_analyzer_new (catalog);
+  ferry_analyzer_set_preferred_breaks (analyzer, ferry_config_get_break_cycles_at (self->config));
   if (!ferry_analyzer_run (analyzer, error))
     return FALSE;
 
@@ -2904,6 +2905,192 @@ fk_action_text (FerryPlan       *plan,
     }
 }
 
+/* One foreign key of a cycle, for the data of the fix. */
+static void
+add_fk_json (JsonBuilder     *b,
+             FerryAnalyzer   *analyzer,
+             FerryForeignKey *fk)
+{
+  g_autofree char *path = ferry_foreign_key_dup_path (fk);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, path);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, fk->name);
+  json_builder_set_member_name (b, "child");
+  json_builder_add_string_value (b, fk->child->display_name);
+  json_builder_set_member_name (b, "parent");
+  json_builder_add_string_value (b, fk->parent->display_name);
+  json_builder_set_member_name (b, "columns");
+  json_builder_begin_array (b);
+  for (guint i = 0; fk->child_columns != NULL && fk->child_columns[i] != NULL; i++)
+    json_builder_add_string_value (b, fk->child_columns[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "parent_columns");
+  json_builder_begin_array (b);
+  for (guint i = 0; fk->parent_columns != NULL && fk->parent_columns[i] != NULL; i++)
+    json_builder_add_string_value (b, fk->parent_columns[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "nullable");
+  json_builder_add_boolean_value (b, fk->nullable);
+  json_builder_set_member_name (b, "deferrable");
+  json_builder_add_boolean_value (b, fk->deferrable);
+  json_builder_set_member_name (b, "breaking");
+  json_builder_add_boolean_value (b, ferry_analyzer_is_breaking_edge (analyzer, fk));
+  json_builder_set_member_name (b, "preferred");
+  json_builder_add_boolean_value (b, ferry_analyzer_is_preferred_break (analyzer, fk));
+  json_builder_end_object (b);
+}
+
+static const char *
+preferred_status_nick (FerryPreferredBreak status)
+{
+  switch (status)
+    {
+    case FERRY_PREFERRED_BREAK_BROKEN:       return "broken";
+    case FERRY_PREFERRED_BREAK_NOT_IN_CYCLE: return "not-in-cycle";
+    case FERRY_PREFERRED_BREAK_UNKNOWN:
+    default:                                 return "unknown";
+    }
+}
+
+/* A foreign key of the source that @name probably meant: the same
+ * constraint on another table, or the same name in another case. */
+static FerryForeignKey *
+suggest_foreign_key (FerryCatalog *catalog,
+                     const char   *name)
+{
+  GPtrArray *fks = ferry_catalog_get_foreign_keys (catalog);
+  const char *last = strrchr (name, '.');
+  FerryForeignKey *same_name = NULL;
+
+  for (guint i = 0; i < fks->len; i++)
+    {
+      FerryForeignKey *fk = g_ptr_array_index (fks, i);
+      g_autofree char *path = ferry_foreign_key_dup_path (fk);
+
+      if (g_utf8_collate (path, name) == 0 || g_ascii_strcasecmp (path, name) == 0)
+        return fk;
+      if (same_name == NULL && last != NULL && g_str_equal (fk->name, last + 1))
+        same_name = fk;
+    }
+
+  return same_name;
+}
+
+/* What the fix FERRY_FIX_CHOOSE_CYCLE_BREAKS offers:
+ *
+ * { "key": "tables.break_cycles_at",
+ *   "cycles": [ { "tables": [ name … ],
+ *                 "foreign_keys": [ { "path", "name", "child", "parent",
+ *                                     "columns", "parent_columns",
+ *                                     "nullable", "deferrable",
+ *                                     "breaking", "preferred" } … ] } … ],
+ *   "preferred": [ { "path", "status": "broken" | "not-in-cycle" |
+ *                    "unknown" } … ] }
+ */
+static JsonNode *
+cycle_breaks_fix_data (FerryAnalyzer *analyzer)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  GPtrArray *cycles = ferry_analyzer_get_cycles (analyzer);
+  const char * const *preferred = ferry_analyzer_get_preferred_breaks (analyzer);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, "tables.break_cycles_at");
+
+  json_builder_set_member_name (b, "cycles");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < cycles->len; i++)
+    {
+      GPtrArray *cycle = g_ptr_array_index (cycles, i);
+      g_autoptr(GPtrArray) fks = ferry_analyzer_dup_cycle_foreign_keys (analyzer, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tables");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < cycle->len; k++)
+        json_builder_add_string_value (b, ((FerryTable *)g_ptr_array_index (cycle, k))->display_name);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "foreign_keys");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < fks->len; k++)
+        add_fk_json (b, analyzer, g_ptr_array_index (fks, k));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "preferred");
+  json_builder_begin_array (b);
+  for (guint i = 0; preferred[i] != NULL; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, preferred[i]);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, preferred_status_nick (ferry_analyzer_get_preferred_break_status (analyzer, i, NULL)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Items for the names of tables.break_cycles_at that break nothing;
+ * counts the unknown ones and those in no cycle. */
+static void
+check_preferred_breaks (Run        *run,
+                        FerryCheck *check,
+                        guint      *n_unknown,
+                        guint      *n_idle)
+{
+  FerryAnalyzer *analyzer = run->self->analyzer;
+  const char * const *preferred = ferry_analyzer_get_preferred_breaks (analyzer);
+
+  *n_unknown = *n_idle = 0;
+
+  for (guint i = 0; preferred[i] != NULL; i++)
+    {
+      FerryForeignKey *fk = NULL;
+
+      switch (ferry_analyzer_get_preferred_break_status (analyzer, i, &fk))
+        {
+        case FERRY_PREFERRED_BREAK_UNKNOWN:
+          {
+            FerryForeignKey *guess = suggest_foreign_key (run->source, preferred[i]);
+            g_autofree char *path = guess ? ferry_foreign_key_dup_path (guess) : NULL;
+
+            (*n_unknown)++;
+            if (path != NULL)
+              add_item (check, _("tables.break_cycles_at: %s is not a foreign key of the source; did you mean %s?"),
+                        preferred[i], path);
+            else
+              add_item (check, _("tables.break_cycles_at: %s is not a foreign key of the source"),
+                        preferred[i]);
+          }
+          break;
+
+        case FERRY_PREFERRED_BREAK_NOT_IN_CYCLE:
+          (*n_idle)++;
+          if (ferry_analyzer_get_unit (analyzer, fk->child) == NULL)
+            add_item (check, _("tables.break_cycles_at: %s is not migrated (its table is left out): ignored"),
+                      preferred[i]);
+          else
+            add_item (check, _("tables.break_cycles_at: %s (%s → %s) is in no cycle: it stays in place"),
+                      preferred[i], fk->child->display_name, fk->parent->display_name);
+          break;
+
+        case FERRY_PREFERRED_BREAK_BROKEN:
+        default:
+          break;
+        }
+    }
+}
+
 static void
 check_fk_cycles (Run        *run,
                  FerryCheck *check)
@@ -2912,17 +3099,11 @@ check_fk_cycles (Run        *run,
   GPtrArray *cycles = ferry_analyzer_get_cycles (analyzer);
   GPtrArray *breaking = ferry_analyzer_get_breaking_edges (analyzer);
   gboolean rebuild = ferry_config_get_constraints (run->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD;
+  guint n_cycles = cycles != NULL ? cycles->len : 0;
+  guint n_chosen = 0;
+  guint n_unknown, n_idle;
 
-  if (cycles == NULL || cycles->len == 0)
-    {
-      set_result (check, FERRY_CHECK_STATUS_PASS,
-                  _("The foreign keys between the selected tables form no cycle: Ferry loads "
-                    "parents before children, level by level, with every foreign key in place."),
-                  _("No foreign-key cycles"));
-      return;
-    }
-
-  for (guint i = 0; i < cycles->len; i++)
+  for (guint i = 0; i < n_cycles; i++)
     {
       GPtrArray *cycle = g_ptr_array_index (cycles, i);
       g_autoptr(GString) item = g_string_new (NULL);
@@ -2936,41 +3117,101 @@ check_fk_cycles (Run        *run,
           g_string_append_printf (item, "%s%s", k > 0 ? ", " : "", table->display_name);
         }
 
-      for (guint k = 0; breaking != NULL && k < breaking->len; k++)
+      for (guint k = 0; !rebuild && breaking != NULL && k < breaking->len; k++)
         {
           FerryForeignKey *fk = g_ptr_array_index (breaking, k);
+          gboolean chosen = ferry_analyzer_is_preferred_break (analyzer, fk);
 
-          if (!g_hash_table_contains (members, fk->child) || !g_hash_table_contains (members, fk->parent))
+          if (!g_hash_table_contains (members, ferry_analyzer_get_unit (analyzer, fk->child)) ||
+              !g_hash_table_contains (members, ferry_analyzer_get_unit (analyzer, fk->parent)))
             continue;
           g_string_append (item, n_breaking++ == 0 ? _(" — broken at ") : ", ");
-          g_string_append_printf (item, _("%s (%s → %s)"), fk->name,
-                                  fk->child->display_name, fk->parent->display_name);
+          g_string_append_printf (item, chosen ? _("%s (%s → %s, as configured)") : _("%s (%s → %s)"),
+                                  fk->name, fk->child->display_name, fk->parent->display_name);
+          n_chosen += chosen;
         }
 
       add_item (check, _("Cycle %u: %s"), i + 1, item->str);
     }
 
+  check_preferred_breaks (run, check, &n_unknown, &n_idle);
+
+  /* Choosing is worth offering where there is a choice to make, or a
+   * list to correct. */
+  if ((n_cycles > 0 && !rebuild) || n_unknown + n_idle > 0)
+    {
+      g_autoptr(JsonNode) data = cycle_breaks_fix_data (analyzer);
+
+      ferry_check_set_fix (check,
+                           n_unknown + n_idle > 0
+                           ? _("Correct or remove the foreign keys listed under tables.break_cycles_at "
+                               "that break no cycle: choose again with “Choose How Cycles Are Broken”, "
+                               "or edit the configuration file.")
+                           : _("To break a cycle at other foreign keys, choose them with “Choose How "
+                               "Cycles Are Broken”, or list them in the configuration file as "
+                               "tables: {break_cycles_at: [schema.table.constraint, …]}."),
+                           FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+      ferry_check_set_fix_data (check, data);
+    }
+
+  if (n_unknown > 0)
+    {
+      set_result (check, FERRY_CHECK_STATUS_FAIL,
+                  _("tables.break_cycles_at lists the foreign keys to break cycles at, as "
+                    "schema.table.constraint (the table that holds the key, without quotes, with "
+                    "the case of the catalog). A name that matches no foreign key of the source is "
+                    "most likely a typing error, or a key that was renamed or dropped: Ferry will "
+                    "not guess which key was meant."),
+                  g_dngettext (GETTEXT_PACKAGE, "tables.break_cycles_at names %u foreign key the source does not have",
+                                                "tables.break_cycles_at names %u foreign keys the source does not have", n_unknown),
+                  n_unknown);
+      return;
+    }
+
+  if (n_cycles == 0)
+    {
+      if (n_idle > 0)
+        set_result (check, FERRY_CHECK_STATUS_WARNING,
+                    _("The foreign keys between the selected tables form no cycle: Ferry loads "
+                      "parents before children, level by level, with every foreign key in place. "
+                      "The keys listed under tables.break_cycles_at are left in place too."),
+                    _("No foreign-key cycles; tables.break_cycles_at is not needed"));
+      else
+        set_result (check, FERRY_CHECK_STATUS_PASS,
+                    _("The foreign keys between the selected tables form no cycle: Ferry loads "
+                      "parents before children, level by level, with every foreign key in place."),
+                    _("No foreign-key cycles"));
+      return;
+    }
+
   if (rebuild)
     {
-      set_result (check, FERRY_CHECK_STATUS_PASS,
+      set_result (check, n_idle > 0 ? FERRY_CHECK_STATUS_WARNING : FERRY_CHECK_STATUS_PASS,
                   _("Some foreign keys form cycles, but with constraints: rebuild Ferry drops "
                     "every foreign key before the load and re-creates them afterwards, so the "
-                    "cycles do not constrain the order of the load."),
+                    "cycles do not constrain the order of the load (and tables.break_cycles_at "
+                    "has no effect)."),
                   g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle; every foreign key is rebuilt anyway",
-                                                "%u foreign-key cycles; every foreign key is rebuilt anyway", cycles->len),
-                  cycles->len);
+                                                "%u foreign-key cycles; every foreign key is rebuilt anyway", n_cycles),
+                  n_cycles);
       return;
     }
 
   set_result (check, FERRY_CHECK_STATUS_WARNING,
               _("Tables whose foreign keys form a cycle cannot be loaded parents-first. Ferry "
-                "breaks each cycle at the foreign keys listed (as few as it can): it drops them "
-                "on the target before the load, records them in the journal, and re-adds them "
-                "NOT VALID followed by VALIDATE CONSTRAINT once the tables are loaded. While "
-                "they are dropped, the target does not enforce them."),
-              g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle, broken at %u foreign key",
-                                            "%u foreign-key cycles, broken at %u foreign keys", cycles->len),
-              cycles->len, breaking ? breaking->len : 0);
+                "breaks each cycle at the foreign keys listed: it drops them on the target "
+                "before the load, records them in the journal, and re-adds them NOT VALID "
+                "followed by VALIDATE CONSTRAINT once the tables are loaded. While they are "
+                "dropped, the target does not enforce them. Unless told otherwise it breaks as "
+                "few keys as it can, deferrable and nullable ones first; to choose, list keys "
+                "under tables.break_cycles_at (schema.table.constraint): Ferry breaks those "
+                "first and whatever cycles they leave at as few other keys as it can."),
+              n_chosen > 0
+              ? g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle, broken at %u foreign key (%u as configured)",
+                                              "%u foreign-key cycles, broken at %u foreign keys (%u as configured)", n_cycles)
+              : g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle, broken at %u foreign key",
+                                              "%u foreign-key cycles, broken at %u foreign keys", n_cycles),
+              n_cycles, breaking ? breaking->len : 0, n_chosen);
 }
 
 static void
@@ -3840,6 +4081,15 @@ ferry_validator_apply_fix (FerryValidator  *self,
       return FALSE;
     }
 
+  /* It changes the configuration, not the target, and needs a choice. */
+  if (g_str_equal (fix_id, FERRY_FIX_CHOOSE_CYCLE_BREAKS))
+    {
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_STATE,
+                           _("Choose the foreign keys to break the cycles at first "
+                             "(ferry_validator_apply_cycle_breaks())"));
+      return FALSE;
+    }
+
   if (self->target == NULL || !ferry_connection_is_open (self->target))
     {
       g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
@@ -3870,6 +4120,76 @@ ferry_validator_apply_fix (FerryValidator  *self,
   /* The target changed: the next run reads it again. */
   self->fresh = FALSE;
   return ok;
+}
+
+/**
+ * ferry_validator_apply_cycle_breaks:
+ * @foreign_keys: (nullable): the foreign keys to break cycles at, as
+ *   "schema.table.constraint"; none to let Ferry choose
+ * @error: a FERRY_ERROR_NOT_FOUND error naming a key that lies in no
+ *   cycle of the last analysis
+ *
+ * The fix FERRY_FIX_CHOOSE_CYCLE_BREAKS: sets tables.break_cycles_at of
+ * the validator's configuration to @foreign_keys, each of which must be
+ * a key between the tables of one cycle (one of those the check's fix
+ * data lists). Nothing changes on the servers; the next run (or
+ * prepare) analyses the cycles again with the new choice.
+ */
+gboolean
+ferry_validator_apply_cycle_breaks (FerryValidator      *self,
+                                    const char * const  *foreign_keys,
+                                    GError             **error)
+{
+  GPtrArray *cycles;
+  g_autoptr(GPtrArray) candidates = NULL;
+
+  g_return_val_if_fail (FERRY_IS_VALIDATOR (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->analyzer == NULL || !ferry_analyzer_is_analyzed (self->analyzer))
+    {
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_STATE,
+                           _("The cycles are not known yet; run the checks first"));
+      return FALSE;
+    }
+
+  cycles = ferry_analyzer_get_cycles (self->analyzer);
+  candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < cycles->len; i++)
+    g_ptr_array_add (candidates, ferry_analyzer_dup_cycle_foreign_keys (self->analyzer, i));
+
+  for (guint n = 0; foreign_keys != NULL && foreign_keys[n] != NULL; n++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean found = FALSE;
+
+      if (!ferry_config_check_foreign_key (foreign_keys[n], &local_error))
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFIG, "tables.break_cycles_at: %s",
+                       local_error->message);
+          return FALSE;
+        }
+
+      for (guint i = 0; i < candidates->len && !found; i++)
+        {
+          GPtrArray *fks = g_ptr_array_index (candidates, i);
+
+          for (guint k = 0; k < fks->len && !found; k++)
+            found = ferry_foreign_key_has_path (g_ptr_array_index (fks, k), foreign_keys[n]);
+        }
+
+      if (!found)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                       _("%s is not a foreign key between the tables of a cycle"), foreign_keys[n]);
+          return FALSE;
+        }
+    }
+
+  ferry_config_set_break_cycles_at (self->config, foreign_keys);
+  /* The analysis must be made again with the new choice. */
+  self->fresh = FALSE;
+  return TRUE;
 }
 
 /* Results */

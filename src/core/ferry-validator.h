@@ -37,10 +37,18 @@ gboolean         ferry_validator_run_finish          (FerryValidator   *self,
                                                       GAsyncResult     *result,
                                                       GError          **error);
 
-/* Applies a fix a check offered (FERRY_FIX_*) on the target. */
+/* Applies a fix a check offered (FERRY_FIX_*) on the target; not
+ * FERRY_FIX_CHOOSE_CYCLE_BREAKS, which needs a choice (below). */
 gboolean         ferry_validator_apply_fix           (FerryValidator   *self,
                                                       const char       *fix_id,
                                                       GCancellable     *cancellable,
+                                                      GError          **error);
+
+/* Applies FERRY_FIX_CHOOSE_CYCLE_BREAKS: sets tables.break_cycles_at of
+ * the configuration to @foreign_keys, keys the fix data offered. The
+ * next run analyses the cycles again. Does not block. */
+gboolean         ferry_validator_apply_cycle_breaks  (FerryValidator   *self,
+                                                      const char * const *foreign_keys,
                                                       GError          **error);
 
 GListModel      *ferry_validator_get_checks          (FerryValidator   *self);
