@@ -4,8 +4,9 @@
  * connections → readiness → plan → migration → report, with a
  * screenshot of every page (FERRY_SCREENSHOT_DIR, default the build
  * directory's tests/screenshots). Also: every readiness check has its
- * row, the dashboard's column view follows table status changes, and
- * the error dialog applies a resolution.
+ * row, the dashboard's column view follows table status changes, the
+ * error dialog applies a resolution, and the readiness fix for cycles
+ * lets the user choose where they break.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,10 +15,12 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "ferry-analyzer.h"
 #include "ferry-application.h"
 #include "ferry-dashboard-page.h"
 #include "ferry-error-dialog.h"
 #include "ferry-monitor.h"
+#include "ferry-plan-page.h"
 #include "ferry-readiness-page.h"
 #include "ferry-test-cluster.h"
 #include "ferry-window.h"
@@ -497,6 +500,192 @@ test_error_dialog_resolution (void)
   spin_for (200);
 }
 
+/* The fk-cycles fix: a dialog lists the sample's cycles; choosing the
+ * other key of crm.accounts ⇄ crm.contacts sets tables.break_cycles_at,
+ * and the analysis, the plan and the checks that follow break there. */
+
+#define ACCOUNT_CONTACT "crm.accounts.accounts_primary_contact_id_fkey"
+#define CONTACT_ACCOUNT "crm.contacts.contacts_account_id_fkey"
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_fix_button (GtkWidget     *widget,
+               gconstpointer  fix_id)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "fix-id"), fix_id) == 0;
+}
+
+static gboolean
+is_fk_check (GtkWidget     *widget,
+             gconstpointer  path)
+{
+  return GTK_IS_CHECK_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "fk-path"), path) == 0;
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+cycle_dialog_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (is_named (GTK_WIDGET (w), "cycle-breaks-dialog") && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        {
+          *(GtkWidget **)data = GTK_WIDGET (w);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static FerryForeignKey *
+find_fk (FerryValidator *validator,
+         const char     *path)
+{
+  GPtrArray *fks = ferry_catalog_get_foreign_keys (ferry_validator_get_source_catalog (validator));
+
+  for (guint i = 0; i < fks->len; i++)
+    if (ferry_foreign_key_has_path (g_ptr_array_index (fks, i), path))
+      return g_ptr_array_index (fks, i);
+  g_error ("no foreign key %s", path);
+}
+
+static gboolean
+breaks_at (FerryValidator *validator,
+           const char     *path)
+{
+  return ferry_analyzer_is_breaking_edge (ferry_validator_get_analyzer (validator), find_fk (validator, path));
+}
+
+typedef struct {
+  FerryWindow      *window;
+  FerryCoordinator *old;
+} Reconnect;
+
+static gboolean
+reconnected (gpointer data)
+{
+  Reconnect *r = data;
+
+  return ferry_window_get_coordinator (r->window) != r->old && readiness_ready (r->window);
+}
+
+static void
+test_choose_cycle_breaks (void)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(FerryConfig) config = NULL;
+  g_autoptr(FerryCoordinator) old = NULL;
+  const char * const chosen[] = { CONTACT_ACCOUNT, NULL };
+  GtkWidget *readiness, *button, *dialog = NULL, *contact, *account, *apply;
+  FerryValidator *validator;
+  FerryWindow *window;
+  FerryPlan *plan;
+  Reconnect r;
+
+  if (!ensure_cluster ())
+    return;
+  source = make_database (TRUE);
+  target = make_database (FALSE);
+  config = make_config (source, target);
+
+  window = open_window (config);
+  old = g_object_ref (ferry_window_get_coordinator (window));
+  validator = ferry_coordinator_get_validator (old);
+  /* Left alone, Ferry breaks the deferrable key. */
+  g_assert_true (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_false (breaks_at (validator, CONTACT_ACCOUNT));
+
+  /* The fk-cycles row offers the choice; it opens the dialog. */
+  ferry_window_show_page (window, "readiness");
+  readiness = ferry_window_get_page_widget (window, "readiness");
+  button = find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin_until (cycle_dialog_shown, &dialog, 30);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+
+  /* Ferry's choice is checked; the other key of the pair is not. */
+  account = find_widget (dialog, is_fk_check, ACCOUNT_CONTACT);
+  contact = find_widget (dialog, is_fk_check, CONTACT_ACCOUNT);
+  g_assert_nonnull (account);
+  g_assert_nonnull (contact);
+  g_assert_nonnull (find_widget (dialog, is_fk_check, "hr.employees.employees_department_id_fkey"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (account)));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (contact)));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (contact), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (account), FALSE);
+  screenshot (dialog, "8-cycle-breaks-dialog");
+
+  /* Apply: only the cycle that changed is written down. */
+  apply = find_widget (dialog, is_named, "apply");
+  g_assert_nonnull (apply);
+  g_signal_emit_by_name (apply, "clicked");
+  g_assert_cmpstrv (ferry_config_get_break_cycles_at (ferry_window_get_config (window)), chosen);
+  g_assert_false (cycle_dialog_shown (&dialog));
+
+  /* The window reads everything again: the analysis breaks at the chosen
+   * key, the plan drops and re-adds it, the check says so. */
+  r.window = window;
+  r.old = old;
+  spin_until (reconnected, &r, 120);
+  validator = ferry_coordinator_get_validator (ferry_window_get_coordinator (window));
+  g_assert_true (breaks_at (validator, CONTACT_ACCOUNT));
+  g_assert_false (breaks_at (validator, ACCOUNT_CONTACT));
+  g_assert_true (ferry_analyzer_is_preferred_break (ferry_validator_get_analyzer (validator),
+                                                    find_fk (validator, CONTACT_ACCOUNT)));
+  /* The other cycle is still Ferry's own choice. */
+  g_assert_true (breaks_at (validator, "hr.departments.departments_head_employee_id_fkey"));
+  plan = ferry_validator_get_plan (validator);
+  g_assert_true (ferry_plan_page_get_plan (FERRY_PLAN_PAGE (ferry_window_get_page_widget (window, "plan"))) == plan);
+  g_assert_cmpint (ferry_plan_get_fk_action (plan, find_fk (validator, CONTACT_ACCOUNT)), ==,
+                   FERRY_FK_ACTION_DROP_READD);
+  g_assert_cmpint (ferry_plan_get_fk_action (plan, find_fk (validator, ACCOUNT_CONTACT)), ==,
+                   FERRY_FK_ACTION_KEEP);
+  g_assert_nonnull (strstr (ferry_check_get_summary (ferry_validator_lookup_check (validator, "fk-cycles")),
+                            "1 as configured"));
+
+  /* Opened again, the dialog shows the new choice as the user's. */
+  readiness = ferry_window_get_page_widget (window, "readiness");
+  button = find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  g_signal_emit_by_name (button, "clicked");
+  spin_until (cycle_dialog_shown, &dialog, 30);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (dialog, is_fk_check, CONTACT_ACCOUNT))));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (dialog, is_fk_check, ACCOUNT_CONTACT))));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -511,6 +700,7 @@ main (int    argc,
   g_test_add_func ("/gui/full-migration", test_full_migration);
   g_test_add_func ("/gui/dashboard-follows-status", test_dashboard_follows_status);
   g_test_add_func ("/gui/error-dialog-resolution", test_error_dialog_resolution);
+  g_test_add_func ("/gui/choose-cycle-breaks", test_choose_cycle_breaks);
 
   ret = g_test_run ();
   g_clear_pointer (&shared_cluster, ferry_test_cluster_free);

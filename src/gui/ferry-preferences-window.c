@@ -80,6 +80,8 @@ static const Setting settings[] = {
     N_("Patterns on schema.table, comma-separated (e.g. sales.*, core.customers); empty: every table"), KIND_LIST },
   { "exclude", "migration", N_("Tables"), N_("Exclude"),
     N_("Patterns of tables to leave out, comma-separated"), KIND_LIST },
+  { "break-cycles-at", "migration", N_("Tables"), N_("Break cycles at"),
+    N_("Foreign keys as schema.table.constraint, comma-separated; empty: Ferry chooses"), KIND_LIST },
   { "interval-seconds", "monitoring", N_("Monitoring"), N_("Interval (seconds)"),
     N_("How often both servers are probed; the dashboard updates every second regardless"), KIND_NUMBER },
   { "real-time-enabled", "monitoring", N_("Monitoring"), N_("Real-time monitoring"), NULL, KIND_SWITCH },
@@ -91,7 +93,7 @@ static const Setting settings[] = {
   { "webhooks", "monitoring", N_("Notifications"), N_("Webhook URLs"),
     N_("http(s) URLs, comma-separated; each receives a JSON POST on state changes"), KIND_LIST },
   { "connection-pool-size", "database", N_("Connections"), N_("Connections per server"),
-    N_("At least the number of workers plus one"), KIND_NUMBER },
+    N_("At least the number of workers plus two: the coordinator and the snapshot"), KIND_NUMBER },
   { "connect-timeout", "database", N_("Connections"), N_("Connect timeout (seconds)"), NULL, KIND_NUMBER },
   { "query-timeout", "database", N_("Connections"), N_("Query timeout (seconds)"),
     N_("For catalog and control queries; 0 for none"), KIND_NUMBER },
@@ -229,6 +231,8 @@ on_text_changed (GtkEditable            *editable,
       for (guint i = 0; items[i] != NULL && error == NULL; i++)
         if (g_str_equal (property, "webhooks"))
           ferry_config_check_webhook (items[i], &error);
+        else if (g_str_equal (property, "break-cycles-at"))
+          ferry_config_check_foreign_key (items[i], &error);
         else
           ferry_config_check_pattern (items[i], &error);
 

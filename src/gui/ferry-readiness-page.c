@@ -6,6 +6,12 @@
  * itself, lists the objects concerned and offers the fix Ferry can
  * apply, if there is one.
  *
+ * One fix needs a choice: where the foreign-key cycles are broken. It
+ * opens a dialog, built here, that lists each cycle with the keys it
+ * could be broken at (from the check's fix data); applying it sets
+ * tables.break_cycles_at on the window's configuration and connects
+ * again, so that the analysis, the plan and the checks follow.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ferry-readiness-page"
@@ -96,10 +102,374 @@ wrapped_label (const char *text,
   return label;
 }
 
+/* Choosing how cycles are broken */
+
+typedef struct {
+  FerryValidator *validator;
+  GtkWidget      *page;       /* the readiness page, weak */
+  GtkWidget      *window;
+  GtkWidget      *title;      /* AdwWindowTitle */
+  GPtrArray      *groups;     /* CycleGroup* */
+  GHashTable     *pairs;      /* "child\x1fparent" → GPtrArray of GtkCheckButton* */
+  gboolean        syncing;
+} CycleChooser;
+
+typedef struct {
+  GPtrArray *checks;          /* GtkCheckButton*, borrowed */
+  GtkWidget *count;           /* the group's header suffix */
+  gboolean   had_preferred;   /* some key was chosen before */
+} CycleGroup;
+
+static void
+cycle_group_free (CycleGroup *group)
+{
+  g_ptr_array_unref (group->checks);
+  g_free (group);
+}
+
+static void
+cycle_chooser_free (CycleChooser *chooser)
+{
+  g_clear_object (&chooser->validator);
+  g_clear_weak_pointer (&chooser->page);
+  g_ptr_array_unref (chooser->groups);
+  g_hash_table_unref (chooser->pairs);
+  g_free (chooser);
+}
+
+static void
+update_group_count (CycleGroup *group)
+{
+  guint n = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < group->checks->len; i++)
+    n += gtk_check_button_get_active (g_ptr_array_index (group->checks, i));
+
+  text = n == 0
+    ? g_strdup (_("Ferry chooses"))
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u checked", "%u of %u checked",
+                                    group->checks->len),
+                       n, group->checks->len);
+  gtk_label_set_text (GTK_LABEL (group->count), text);
+}
+
+/* Keys between the same two tables are kept or broken together: the
+ * checks of a pair follow each other. */
+static void
+on_cycle_check_toggled (GtkCheckButton *check,
+                        CycleChooser   *chooser)
+{
+  GPtrArray *pair = g_hash_table_lookup (chooser->pairs, g_object_get_data (G_OBJECT (check), "pair"));
+  gboolean active = gtk_check_button_get_active (check);
+
+  if (!chooser->syncing)
+    {
+      chooser->syncing = TRUE;
+      for (guint i = 0; pair != NULL && i < pair->len; i++)
+        gtk_check_button_set_active (g_ptr_array_index (pair, i), active);
+      chooser->syncing = FALSE;
+    }
+
+  update_group_count (g_object_get_data (G_OBJECT (check), "group"));
+}
+
+/* A group left as Ferry chose it adds nothing: Ferry would choose the
+ * same again, and still will after the schema changes. */
+static gboolean
+group_is_ferrys_choice (CycleGroup *group)
+{
+  if (group->had_preferred)
+    return FALSE;
+
+  for (guint i = 0; i < group->checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (group->checks, i);
+      gboolean was = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "breaking"));
+
+      if (gtk_check_button_get_active (check) != was)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_cycle_chooser_apply (GtkButton    *button,
+                        CycleChooser *chooser)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = chooser->page;
+
+  for (guint g = 0; g < chooser->groups->len; g++)
+    {
+      CycleGroup *group = g_ptr_array_index (chooser->groups, g);
+
+      if (group_is_ferrys_choice (group))
+        continue;
+      for (guint i = 0; i < group->checks->len; i++)
+        {
+          GtkCheckButton *check = g_ptr_array_index (group->checks, i);
+
+          if (gtk_check_button_get_active (check))
+            g_strv_builder_add (builder, g_object_get_data (G_OBJECT (check), "fk-path"));
+        }
+    }
+  names = g_strv_builder_end (builder);
+
+  if (!ferry_validator_apply_cycle_breaks (chooser->validator, (const char * const *) names, &error))
+    {
+      adw_window_title_set_subtitle (ADW_WINDOW_TITLE (chooser->title), error->message);
+      return;
+    }
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (chooser->window));
+  /* The choice changes the analysis and the plan: read everything again,
+   * as after any other fix. */
+  if (page != NULL && gtk_widget_get_root (page) != NULL)
+    gtk_widget_activate_action (page, "win.connect", NULL);
+  g_clear_object (&page);
+}
+
+static char *
+fk_subtitle (JsonObject *fk)
+{
+  JsonArray *columns = json_object_get_array_member (fk, "columns");
+  g_autoptr(GString) cols = g_string_new (NULL);
+  const char *hint;
+
+  for (guint i = 0; i < json_array_get_length (columns); i++)
+    g_string_append_printf (cols, "%s%s", i > 0 ? ", " : "", json_array_get_string_element (columns, i));
+
+  if (json_object_get_boolean_member (fk, "deferrable"))
+    hint = _("Deferrable: a good key to break");
+  else if (json_object_get_boolean_member (fk, "nullable"))
+    hint = _("Nullable: a good key to break");
+  else
+    hint = _("NOT NULL, not deferrable: dropped, then re-added NOT VALID and validated");
+
+  /* child → parent (columns) */
+  return g_strdup_printf (_("%s → %s (%s)\n%s"),
+                          json_object_get_string_member (fk, "child"),
+                          json_object_get_string_member (fk, "parent"),
+                          cols->str, hint);
+}
+
+static GtkWidget *
+cycle_fk_row (CycleChooser *chooser,
+              CycleGroup   *group,
+              JsonObject   *fk)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+  gboolean breaking = json_object_get_boolean_member (fk, "breaking");
+  gboolean preferred = json_object_get_boolean_member (fk, "preferred");
+  g_autofree char *title = g_markup_escape_text (json_object_get_string_member (fk, "name"), -1);
+  g_autofree char *subtitle_text = fk_subtitle (fk);
+  g_autofree char *subtitle = g_markup_escape_text (subtitle_text, -1);
+  g_autofree char *pair = g_strconcat (json_object_get_string_member (fk, "child"), "\x1f",
+                                       json_object_get_string_member (fk, "parent"), NULL);
+  GPtrArray *siblings;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), breaking);
+
+  if (breaking)
+    {
+      GtkWidget *tag = gtk_label_new (preferred ? _("Your choice") : _("Ferry’s choice"));
+
+      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (tag, "caption");
+      gtk_widget_add_css_class (tag, preferred ? "accent" : "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+    }
+
+  g_object_set_data_full (G_OBJECT (check), "fk-path",
+                          g_strdup (json_object_get_string_member (fk, "path")), g_free);
+  g_object_set_data (G_OBJECT (check), "breaking", GINT_TO_POINTER (breaking));
+  g_object_set_data (G_OBJECT (check), "group", group);
+  g_ptr_array_add (group->checks, check);
+  group->had_preferred |= preferred;
+
+  siblings = g_hash_table_lookup (chooser->pairs, pair);
+  if (siblings == NULL)
+    {
+      siblings = g_ptr_array_new ();
+      g_hash_table_insert (chooser->pairs, g_strdup (pair), siblings);
+    }
+  g_ptr_array_add (siblings, check);
+  g_object_set_data_full (G_OBJECT (check), "pair", g_steal_pointer (&pair), g_free);
+  g_signal_connect (check, "toggled", G_CALLBACK (on_cycle_check_toggled), chooser);
+
+  return row;
+}
+
+/* The names tables.break_cycles_at lists that break nothing: applying
+ * the dialog drops them. */
+static GtkWidget *
+unused_names_group (JsonArray *preferred)
+{
+  GtkWidget *group = NULL;
+
+  for (guint i = 0; preferred != NULL && i < json_array_get_length (preferred); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (preferred, i);
+      const char *status = json_object_get_string_member (entry, "status");
+      g_autofree char *title = NULL;
+      GtkWidget *row, *icon;
+
+      if (g_str_equal (status, "broken"))
+        continue;
+
+      if (group == NULL)
+        {
+          group = adw_preferences_group_new ();
+          adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Listed but Unused"));
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                                 _("These names in tables.break_cycles_at break no cycle. "
+                                                   "Applying your choice removes them."));
+        }
+
+      row = adw_action_row_new ();
+      title = g_markup_escape_text (json_object_get_string_member (entry, "path"), -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   g_str_equal (status, "unknown")
+                                   ? _("The source has no such foreign key")
+                                   : _("Not in a cycle: it stays in place"));
+      icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  return group;
+}
+
+static GtkWidget *
+cycle_chooser_new (FerryReadinessPage *self,
+                   FerryCheck         *check)
+{
+  JsonObject *data = json_node_get_object (ferry_check_get_fix_data (check));
+  JsonArray *cycles = json_object_get_array_member (data, "cycles");
+  CycleChooser *chooser = g_new0 (CycleChooser, 1);
+  GtkWidget *window, *box, *header, *cancel, *apply, *page, *intro, *unused;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  guint n_fks = 0;
+  g_autofree char *subtitle = NULL;
+
+  chooser->validator = g_object_ref (self->validator);
+  g_set_weak_pointer (&chooser->page, GTK_WIDGET (self));
+  chooser->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) cycle_group_free);
+  chooser->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+
+  window = adw_window_new ();
+  chooser->window = window;
+  gtk_widget_set_name (window, "cycle-breaks-dialog");
+  gtk_window_set_title (GTK_WINDOW (window), _("Choose How Cycles Are Broken"));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 760);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+  g_object_set_data_full (G_OBJECT (window), "chooser", chooser, (GDestroyNotify) cycle_chooser_free);
+
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), window);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  apply = gtk_button_new_with_mnemonic (_("_Apply"));
+  gtk_widget_set_name (apply, "apply");
+  gtk_widget_add_css_class (apply, "suggested-action");
+  g_signal_connect (apply, "clicked", G_CALLBACK (on_cycle_chooser_apply), chooser);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), apply);
+  gtk_window_set_default_widget (GTK_WINDOW (window), apply);
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+
+  intro = adw_preferences_group_new ();
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (intro),
+    _("Each cycle loses at least one foreign key during the load: Ferry drops the checked keys "
+      "before it, then adds them back NOT VALID and validates them. Ferry’s own choice is "
+      "checked to start with; a cycle that your keys leave unbroken is broken at as few other "
+      "keys as possible. The choice is kept in the configuration as tables.break_cycles_at."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (intro));
+
+  for (guint c = 0; c < json_array_get_length (cycles); c++)
+    {
+      JsonObject *cycle = json_array_get_object_element (cycles, c);
+      JsonArray *tables = json_object_get_array_member (cycle, "tables");
+      JsonArray *fks = json_object_get_array_member (cycle, "foreign_keys");
+      GtkWidget *group = adw_preferences_group_new ();
+      CycleGroup *cycle_group = g_new0 (CycleGroup, 1);
+      g_autoptr(GString) names = g_string_new (NULL);
+      g_autofree char *title = g_strdup_printf (_("Cycle %u"), c + 1);
+      g_autofree char *description = NULL;
+
+      for (guint t = 0; t < json_array_get_length (tables); t++)
+        g_string_append_printf (names, "%s%s", t > 0 ? ", " : "", json_array_get_string_element (tables, t));
+      description = g_markup_escape_text (names->str, -1);
+
+      cycle_group->checks = g_ptr_array_new ();
+      cycle_group->count = gtk_label_new (NULL);
+      gtk_widget_add_css_class (cycle_group->count, "dim-label");
+      gtk_widget_set_valign (cycle_group->count, GTK_ALIGN_END);
+      g_ptr_array_add (chooser->groups, cycle_group);
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), cycle_group->count);
+
+      for (guint k = 0; k < json_array_get_length (fks); k++)
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                   cycle_fk_row (chooser, cycle_group, json_array_get_object_element (fks, k)));
+      n_fks += json_array_get_length (fks);
+      update_group_count (cycle_group);
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+    }
+
+  unused = unused_names_group (json_object_get_array_member (data, "preferred"));
+  if (unused != NULL)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (unused));
+
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u cycle, %u foreign keys to choose from",
+                                           "%u cycles, %u foreign keys to choose from",
+                                           json_array_get_length (cycles)),
+                              json_array_get_length (cycles), n_fks);
+  chooser->title = adw_window_title_new (_("Break Cycles"), subtitle);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), chooser->title);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), page);
+  adw_window_set_content (ADW_WINDOW (window), box);
+
+  return window;
+}
+
 static void
 on_fix_clicked (GtkButton *button,
                 FerryCheck *check)
 {
+  FerryReadinessPage *self = FERRY_READINESS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button),
+                                                                            FERRY_TYPE_READINESS_PAGE));
+
+  if (g_strcmp0 (ferry_check_get_fix_id (check), FERRY_FIX_CHOOSE_CYCLE_BREAKS) == 0)
+    {
+      if (self != NULL && self->validator != NULL && ferry_check_get_fix_data (check) != NULL)
+        gtk_window_present (GTK_WINDOW (cycle_chooser_new (self, check)));
+      return;
+    }
+
   gtk_widget_activate_action (GTK_WIDGET (button), "win.apply-fix", "s", ferry_check_get_fix_id (check));
 }
 
@@ -126,7 +496,10 @@ create_check_row (FerryCheck *check)
 
   if (ferry_check_get_fix_id (check) != NULL && status != FERRY_CHECK_STATUS_PASS)
     {
-      GtkWidget *fix = gtk_button_new_with_mnemonic (_("_Fix"));
+      gboolean choose = g_str_equal (ferry_check_get_fix_id (check), FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+      GtkWidget *fix = gtk_button_new_with_mnemonic (choose ? _("_Choose…") : _("_Fix"));
+
+      g_object_set_data_full (G_OBJECT (fix), "fix-id", g_strdup (ferry_check_get_fix_id (check)), g_free);
       gtk_widget_set_valign (fix, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (fix, ferry_check_get_fix (check));
       gtk_widget_add_css_class (fix, status == FERRY_CHECK_STATUS_FAIL ? "suggested-action" : "flat");
