@@ -3,7 +3,9 @@
  * Builds a catalog of 10,000 tables and 20,000 foreign keys shaped like a
  * real schema (layers of reference data, entities and facts; a few cycles
  * and self-references; sizes from a heavy-tailed distribution) and times
- * ferry_analyzer_run() and ferry_plan_new(), separately and together.
+ * ferry_analyzer_run() and ferry_plan_new(), separately and together;
+ * then the analysis again with a preferred break (tables.break_cycles_at)
+ * in every cycle, at a key Ferry would not have chosen.
  *
  * Usage: bench-analyze [TABLES [FKS [REPETITIONS]]]
  *
@@ -14,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "ferry-analyzer.h"
 #include "ferry-catalog.h"
 #include "ferry-config.h"
 #include "ferry-plan.h"
@@ -232,6 +235,50 @@ main (int   argc,
   report ("analyze", analyze_us, reps);
   report ("plan (+validate)", plan_us, reps);
   report ("analyze + plan", total_us, reps);
+
+  /* Preferred breaks: in each cycle, a key the analysis kept. */
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) names = NULL;
+    g_autoptr(FerryAnalyzer) preferring = ferry_analyzer_new (catalog);
+    g_autoptr(GError) error = NULL;
+    g_autofree gint64 *preferred_us = g_new (gint64, reps);
+    guint n_names;
+    guint n_preferred = 0;
+
+    for (guint i = 0; i < cycles->len; i++)
+      {
+        g_autoptr(GPtrArray) fks = ferry_analyzer_dup_cycle_foreign_keys (analyzer, i);
+
+        for (guint k = 0; k < fks->len; k++)
+          if (!ferry_analyzer_is_breaking_edge (analyzer, g_ptr_array_index (fks, k)))
+            {
+              g_autofree char *path = ferry_foreign_key_dup_path (g_ptr_array_index (fks, k));
+
+              g_strv_builder_add (builder, path);
+              break;
+            }
+      }
+    names = g_strv_builder_end (builder);
+    n_names = g_strv_length (names);
+    ferry_analyzer_set_preferred_breaks (preferring, (const char * const *) names);
+
+    for (guint r = 0; r < reps; r++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+
+        if (!ferry_analyzer_run (preferring, &error))
+          g_error ("analysis with preferred breaks failed: %s", error->message);
+        preferred_us[r] = g_get_monotonic_time () - t0;
+      }
+
+    for (guint i = 0; i < ferry_analyzer_get_breaking_edges (preferring)->len; i++)
+      n_preferred += ferry_analyzer_is_preferred_break (preferring,
+                                                        g_ptr_array_index (ferry_analyzer_get_breaking_edges (preferring), i));
+    g_print ("With %u preferred breaks: breaking edges %u (%u preferred)\n", n_names,
+             ferry_analyzer_get_breaking_edges (preferring)->len, n_preferred);
+    report ("analyze, preferred", preferred_us, reps);
+  }
 
   return 0;
 }
