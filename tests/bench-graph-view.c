@@ -8,18 +8,27 @@
  *    (extracting the graph, ordering, placing, routing, tiling the edges),
  *    and the layout algorithm alone;
  *  - frames: the view in a 1280×800 window, its snapshot() turned into a
- *    render node and the node rendered to a texture by GSK's cairo
- *    renderer (what GSK_RENDERER=cairo does for each frame), at several
- *    zoom levels: the first frame (render nodes built, edge tiles not
- *    there yet), the following ones (cached), while panning (the main
- *    loop runs between frames, so edge tiles arrive from the worker
- *    thread as they would), after status changes, while hovering;
+ *    render node and the node drawn by GSK's cairo renderer (what
+ *    GSK_RENDERER=cairo does for each frame), at several zoom levels:
+ *    the first frame (render nodes built, edge tiles not there yet), the
+ *    following ones (cached), while panning (the main loop runs between
+ *    frames, so edge tiles arrive from the worker thread as they would),
+ *    while zooming (4 % a frame, in and out: the tiles of other zooms
+ *    stand in), after status changes, while hovering;
  *  - the background work: rasterising the edge tiles of a screen.
  *
- * It prints figures; it does not pass or fail. Run it under Xvfb:
- *   xvfb-run -a -s "-screen 0 1600x1000x24" tests/bench-graph-view
+ * Each frame is drawn into the same 1280×800 image surface, cleared
+ * first: what the cairo renderer does with the buffers of a Wayland
+ * surface, which are reused from frame to frame. --fresh-texture renders
+ * every frame into a new texture instead (gsk_renderer_render_texture):
+ * that also measures malloc handing the 4 MB of each frame back to the
+ * system and faulting them in again, which no window does. With another
+ * renderer (GSK_RENDERER=gl, …) frames are always rendered to textures.
  *
- * Usage: bench-graph-view [TABLES [FKS [FRAMES]]] [--png FILE]
+ * It prints figures; it does not pass or fail. Run it under Xvfb:
+ *   GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 1600x1000x24" tests/bench-graph-view
+ *
+ * Usage: bench-graph-view [TABLES [FKS [FRAMES]]] [--png FILE] [--fresh-texture]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -201,6 +210,7 @@ percentile (gint64 *values,
 
 static GskRenderer *renderer;
 static GskRenderNode *last_node;
+static cairo_surface_t *target;   /* NULL: a new texture each frame */
 
 /* One frame: what GTK does for the widget on each redraw. */
 static void
@@ -218,10 +228,23 @@ frame (GtkWidget *view,
   GTK_WIDGET_GET_CLASS (view)->snapshot (view, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   t1 = g_get_monotonic_time ();
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+  if (target != NULL)
+    {
+      cairo_t *cr = cairo_create (target);
+
+      cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+      cairo_paint (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+      gsk_render_node_draw (node, cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (target);
+      texture = NULL;
+    }
+  else
+    texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
   t2 = g_get_monotonic_time ();
 
-  g_object_unref (texture);
+  g_clear_object (&texture);
   g_clear_pointer (&last_node, gsk_render_node_unref);
   last_node = node;
 
@@ -279,6 +302,7 @@ main (int   argc,
 {
   guint n_tables = 2000, n_fks = 4000, n_frames = 60;
   const char *png = NULL;
+  gboolean fresh_texture = FALSE;
   g_autoptr(FerryCatalog) catalog = NULL;
   g_autoptr(FerryConfig) config = ferry_config_new ();
   g_autoptr(FerryAnalyzer) analyzer = NULL;
@@ -305,6 +329,8 @@ main (int   argc,
     {
       if (g_str_equal (argv[i], "--png") && i + 1 < argc)
         png = argv[++i];
+      else if (g_str_equal (argv[i], "--fresh-texture"))
+        fresh_texture = TRUE;
       else if (positional == 0)
         n_tables = (guint) atoi (argv[i]), positional++;
       else if (positional == 1)
@@ -314,7 +340,7 @@ main (int   argc,
     }
   if (n_tables < N_LAYERS || n_frames == 0)
     {
-      g_printerr ("usage: %s [TABLES (>= %u) [FKS [FRAMES]]] [--png FILE]\n", argv[0], N_LAYERS);
+      g_printerr ("usage: %s [TABLES (>= %u) [FKS [FRAMES]]] [--png FILE] [--fresh-texture]\n", argv[0], N_LAYERS);
       return 2;
     }
 
@@ -403,6 +429,8 @@ main (int   argc,
   renderer = gsk_renderer_new_for_surface (gtk_native_get_surface (GTK_NATIVE (window)));
   if (renderer == NULL)
     g_error ("no renderer");
+  if (GSK_IS_CAIRO_RENDERER (renderer) && !fresh_texture)
+    target = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
 
   /* The very first frame at 100%, before the text was made ahead. */
   {
@@ -425,14 +453,15 @@ main (int   argc,
              (g_get_monotonic_time () - started) / 1000.0);
   }
 
-  g_print ("Frames, %d×%d, %s, ms (%u frames each):\n", WIDTH, HEIGHT, G_OBJECT_TYPE_NAME (renderer), n_frames);
+  g_print ("Frames, %d×%d, %s, %s, ms (%u frames each):\n", WIDTH, HEIGHT, G_OBJECT_TYPE_NAME (renderer),
+           target != NULL ? "into one reused surface" : "each into a new texture", n_frames);
   g_print ("  %-9s %7s  %8s %8s %8s   %8s %8s   %8s %8s\n", "", "zoom", "snapshot", "render",
            "median", "p95", "max", "cpu med", "cpu p95");
 
   for (guint z = 0; z < n_zooms; z++)
     {
       double zoom;
-      Samples first, warm, pan, status, hover;
+      Samples first, warm, pan, zooming, status, hover;
       double cx, cy;
 
       ferry_graph_view_zoom_fit (FERRY_GRAPH_VIEW (view));
@@ -447,6 +476,7 @@ main (int   argc,
       samples_init (&first, 1);
       samples_init (&warm, n_frames);
       samples_init (&pan, n_frames);
+      samples_init (&zooming, n_frames);
       samples_init (&status, n_frames);
       samples_init (&hover, n_frames);
 
@@ -474,6 +504,20 @@ main (int   argc,
           frame (view, &pan);
         }
       ferry_graph_view_set_center (FERRY_GRAPH_VIEW (view), cx, cy);
+
+      /* Zooming: 4 % a frame around the middle, in and then out, as
+       * Ctrl+scroll does; the tiles of other zooms stand in. */
+      for (guint f = 0; f < n_frames; f++)
+        {
+          double z_now = ferry_graph_view_get_zoom (FERRY_GRAPH_VIEW (view));
+
+          ferry_graph_view_set_zoom (FERRY_GRAPH_VIEW (view), f < n_frames / 2 ? z_now * 1.04 : z_now / 1.04);
+          iterate ();
+          frame (view, &zooming);
+        }
+      ferry_graph_view_set_zoom (FERRY_GRAPH_VIEW (view), zoom);
+      ferry_graph_view_set_center (FERRY_GRAPH_VIEW (view), cx, cy);
+      ferry_graph_view_flush (FERRY_GRAPH_VIEW (view));
 
       /* Status changes: 20 tables a frame, as during a busy run. */
       for (guint f = 0; f < n_frames; f++)
@@ -512,12 +556,14 @@ main (int   argc,
       print_row ("first", zoom, &first);
       print_row ("cached", zoom, &warm);
       print_row ("panning", zoom, &pan);
+      print_row ("zooming", zoom, &zooming);
       print_row ("status", zoom, &status);
       print_row ("hovering", zoom, &hover);
 
       samples_clear (&first);
       samples_clear (&warm);
       samples_clear (&pan);
+      samples_clear (&zooming);
       samples_clear (&status);
       samples_clear (&hover);
     }
@@ -556,6 +602,7 @@ main (int   argc,
     }
 
   g_clear_pointer (&last_node, gsk_render_node_unref);
+  g_clear_pointer (&target, cairo_surface_destroy);
   gsk_renderer_unrealize (renderer);
   g_object_unref (renderer);
   gtk_window_destroy (GTK_WINDOW (window));
