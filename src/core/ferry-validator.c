@@ -2970,7 +2970,7 @@ suggest_foreign_key (FerryCatalog *catalog,
       FerryForeignKey *fk = g_ptr_array_index (fks, i);
       g_autofree char *path = ferry_foreign_key_dup_path (fk);
 
-      if (g_utf8_collate (path, name) == 0 || g_ascii_strcasecmp (path, name) == 0)
+      if (g_ascii_strcasecmp (path, name) == 0)
         return fk;
       if (same_name == NULL && last != NULL && g_str_equal (fk->name, last + 1))
         same_name = fk;

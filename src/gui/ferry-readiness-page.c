@@ -200,7 +200,7 @@ on_cycle_chooser_apply (GtkButton    *button,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) names = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *page = chooser->page;
+  GtkWidget *page;
 
   for (guint g = 0; g < chooser->groups->len; g++)
     {
@@ -224,7 +224,8 @@ on_cycle_chooser_apply (GtkButton    *button,
       return;
     }
 
-  g_object_ref (page);
+  /* Destroying the window frees the chooser. */
+  page = chooser->page != NULL ? g_object_ref (chooser->page) : NULL;
   gtk_window_destroy (GTK_WINDOW (chooser->window));
   /* The choice changes the analysis and the plan: read everything again,
    * as after any other fix. */
