@@ -45,16 +45,14 @@ table (const char *display_name)
   return t;
 }
 
-/* A frame of the view, as GTK would draw it once the edge tiles of the
- * view have arrived from the worker. */
+/* A frame of the view with what it has now. */
 static GdkTexture *
-render (void)
+render_now (void)
 {
   GtkSnapshot *snapshot;
   GskRenderNode *node;
   GdkTexture *texture;
 
-  ferry_graph_view_flush (view);
   snapshot = gtk_snapshot_new ();
 
   GTK_WIDGET_GET_CLASS (view)->snapshot (GTK_WIDGET (view), snapshot);
@@ -64,6 +62,15 @@ render (void)
   gsk_render_node_unref (node);
 
   return texture;
+}
+
+/* A frame of the view, as GTK would draw it once the edge tiles of the
+ * view have arrived from the worker. */
+static GdkTexture *
+render (void)
+{
+  ferry_graph_view_flush (view);
+  return render_now ();
 }
 
 static void
@@ -772,6 +779,98 @@ test_screenshots (void)
   reset_statuses ();
 }
 
+static void
+spin (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+/* Zoomed out, panning: the edge tiles coming into view arrive as drafts
+ * first, from the worker, while frames go on; once the view rests every
+ * tile in view is the full one, and the frame is, pixel for pixel, what
+ * rendering every tile from scratch, in full, gives. */
+static void
+test_tiles (void)
+{
+  FerryGraphLayout *layout = ferry_graph_view_get_layout (view);
+  FerryGraphTiles *tiles;
+  g_autoptr(GdkTexture) settled = NULL;
+  g_autoptr(GdkTexture) fresh = NULL;
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  graphene_rect_t area;
+  graphene_rect_t everything = GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT);
+  double zoom, cx, cy, x0, y0;
+  guint drafts, rendered;
+  gint64 deadline;
+
+  reset_statuses ();
+  ferry_graph_view_set_selected_table (view, NULL);
+  ferry_graph_view_set_hover (view, NULL);
+  ferry_graph_view_set_zoom (view, 0.3);
+  zoom = ferry_graph_view_get_zoom (view);
+  g_assert_cmpfloat (zoom, <, 0.6);   /* where drafts come first */
+  x0 = layout->bounds.size.width / 4;
+  y0 = layout->bounds.size.height / 4;
+  ferry_graph_view_set_center (view, x0, y0);
+
+  tiles = ferry_graph_view_get_tiles (view);
+  drafts = ferry_graph_tiles_get_n_drafts (tiles);
+  rendered = ferry_graph_tiles_get_n_rendered (tiles);
+
+  /* The zoom settles; then 40 px a frame, right and down. */
+  g_clear_object (&settled);
+  settled = render_now ();
+  spin (200);
+  for (guint f = 0; f < 24; f++)
+    {
+      g_clear_object (&settled);
+      ferry_graph_view_set_center (view, x0 + 40 / zoom * f, y0 + 20 / zoom * f);
+      settled = render_now ();
+      spin (5);
+    }
+  ferry_graph_view_get_center (view, &cx, &cy);
+
+  /* At rest: frames go on until the worker is done. */
+  ferry_graph_view_get_visible_area (view, &area);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!ferry_graph_tiles_is_settled (tiles, &area, zoom) && g_get_monotonic_time () < deadline)
+    {
+      g_clear_object (&settled);
+      settled = render_now ();
+      spin (10);
+    }
+  g_assert_true (ferry_graph_tiles_is_settled (tiles, &area, zoom));
+  g_assert_cmpuint (ferry_graph_tiles_get_n_drafts (tiles), >, drafts);
+  g_assert_cmpuint (ferry_graph_tiles_get_n_rendered (tiles), >, rendered);
+  g_clear_object (&settled);
+  settled = render_now ();
+  /* Nothing more to make for what is in view. */
+  g_assert_true (ferry_graph_tiles_is_settled (tiles, &area, zoom));
+
+  /* The same view laid out again, every tile rendered now, in full. */
+  ferry_graph_view_set_plan (view, NULL);
+  ferry_graph_view_set_plan (view, plan);
+  ferry_graph_view_set_zoom (view, zoom);
+  ferry_graph_view_set_center (view, cx, cy);
+  g_assert_cmpfloat (ferry_graph_view_get_zoom (view), ==, zoom);
+  fresh = render ();
+  g_assert_cmpuint (ferry_graph_tiles_get_n_drafts (ferry_graph_view_get_tiles (view)), ==, 0);
+
+  a = pixels (settled, &everything);
+  b = pixels (fresh, &everything);
+  g_assert_true (g_bytes_equal (a, b));
+
+  ferry_graph_view_zoom_fit (view);
+}
+
 static FerryConfig *
 config_new (void)
 {
@@ -864,6 +963,7 @@ main (int   argc,
   g_test_add_func ("/graph-view/hover", test_hover);
   g_test_add_func ("/graph-view/async", test_async);
   g_test_add_func ("/graph-view/screenshots", test_screenshots);
+  g_test_add_func ("/graph-view/tiles", test_tiles);
 
   ret = g_test_run ();
 

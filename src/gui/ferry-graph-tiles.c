@@ -6,7 +6,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "ferry-graph-tiles.h"
 
@@ -14,14 +20,29 @@
 #define MAX_PIXELS     (12 * 1024 * 1024)  /* 48 MB of tiles: a few screens */
 #define MAX_ENTRIES    8192
 #define N_SCALES       8        /* zooms kept at once */
-#define BATCH_TILES    3
 #define SETTLE_USEC    (120 * 1000)
+/* Below this zoom a full tile costs more than about 4 ms of CPU (a
+ * thousand curves and more): drafts come first. */
+#define DRAFT_BELOW    0.6
+/* Urgency: what is in view without a tile, then drafts in view to redo
+ * in full, then the ring around the view. */
+#define PENALTY_REFINE 1e6f
+#define PENALTY_RING   2e6f
+/* The worker yields to the main thread (nice 10: about a tenth of a
+ * shared core). */
+#define WORKER_NICE    10
+
+typedef enum {
+  DETAIL_DRAFT = 1,
+  DETAIL_FULL,
+} Detail;
 
 typedef struct {
   guint64          key;
   GskRenderNode   *node;        /* NULL: no edge there */
   gsize            pixels;
   guint64          used;        /* frame it was last drawn in */
+  Detail           detail;
 } Entry;
 
 typedef struct {
@@ -30,7 +51,8 @@ typedef struct {
   double  zoom;
   guint   tx;
   guint   ty;
-  float   distance;             /* from the middle of the view */
+  float   distance;             /* from the middle of the view, plus urgency */
+  Detail  detail;               /* to render */
 } Job;
 
 /* A rendered tile, cropped to what was drawn. */
@@ -38,16 +60,37 @@ typedef struct {
   cairo_surface_t *surface;     /* NULL when nothing was drawn */
   int              x, y;        /* of the crop within the tile, pixels */
   int              width, height;
+  Detail           detail;      /* a draft without any curve is exact */
 } Raster;
 
 typedef struct {
-  FerryGraphLayout    *layout;
+  Job     job;
+  guint   generation;
+  Raster  raster;
+  gint64  usec;
+} Result;
+
+/* The worker thread and what it shares with the main thread. It outlives
+ * the tiles if it is still rendering a tile when they are freed. */
+typedef struct {
+  gatomicrefcount      ref;
+  FerryGraphLayout    *layout;      /* immutable */
+  GMainContext        *context;     /* where results go */
+  GThread             *thread;      /* main thread only */
+  FerryGraphTiles     *owner;       /* main thread only; NULL once freed */
+
+  GMutex               mutex;
+  GCond                cond;
+  /* Under the mutex */
   FerryGraphEdgeStyle  style;
   guint                generation;
-  GArray              *jobs;
-  Raster              *rasters;   /* per job */
-  gint64               usec;
-} Batch;
+  GArray              *queue;       /* Job, most urgent first */
+  GArray              *done;        /* Result, not yet taken */
+  gboolean             busy;
+  Job                  current;     /* while busy */
+  gboolean             dispatching; /* a source will take @done */
+  gboolean             quit;
+} Worker;
 
 struct _FerryGraphTiles
 {
@@ -62,6 +105,7 @@ struct _FerryGraphTiles
   guint                n_textures;
   guint64              frame;
   GArray              *wanted;      /* Job, from the last snapshot */
+  Worker              *worker;
 
   /* Tiles are rendered at the zoom of the view, so that a frame only
    * copies them; the last few zooms stay, to stand in while the tiles of
@@ -73,8 +117,8 @@ struct _FerryGraphTiles
   gboolean             shown_whole;  /* a frame at this zoom had every tile */
   guint                settle_source;
 
-  GCancellable        *cancellable; /* of the batch being rendered */
   guint                n_rendered;
+  guint                n_drafts;
   gint64               render_usec;
 };
 
@@ -330,17 +374,21 @@ crop (cairo_surface_t *surface,
   return TRUE;
 }
 
+/* A draft differs from the full tile only in its antialiasing: 4 × 4
+ * samples a pixel instead of cairo's finer grid, which costs a third to
+ * a quarter as much with a thousand thin curves in a tile. */
 static Raster
 render_tile (FerryGraphLayout          *layout,
              const FerryGraphEdgeStyle *style,
              double                     zoom,
              guint                      tx,
-             guint                      ty)
+             guint                      ty,
+             Detail                     detail)
 {
   graphene_rect_t r = tile_rect (zoom, tx, ty);
   graphene_rect_t query = r;
   g_autoptr(GArray) segments = NULL;
-  Raster raster = { NULL, 0, 0, 0, 0 };
+  Raster raster = { NULL, 0, 0, 0, 0, DETAIL_FULL };
   cairo_surface_t *surface;
   cairo_t *cr;
   /* What pokes out of a segment's control polygon: arrowheads and half
@@ -352,8 +400,11 @@ render_tile (FerryGraphLayout          *layout,
   if (segments->len == 0)
     return raster;
 
+  raster.detail = detail;
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_PX, TILE_PX);
   cr = cairo_create (surface);
+  if (detail == DETAIL_DRAFT)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
   cairo_scale (cr, zoom, zoom);
   cairo_translate (cr, -r.origin.x, -r.origin.y);
   ferry_graph_draw_edges (cr, layout, (const guint *) (gpointer) segments->data, segments->len, zoom, style);
@@ -447,11 +498,17 @@ insert (FerryGraphTiles *self,
 
   old = g_hash_table_lookup (self->entries, &job->key);
   if (old != NULL)
-    forget (self, old);
+    {
+      /* A draft arriving after the full tile (made by a flush). */
+      if (old->detail >= raster->detail)
+        return;
+      forget (self, old);
+    }
 
   entry = g_new0 (Entry, 1);
   entry->key = job->key;
   entry->used = self->frame;
+  entry->detail = raster->detail;
 
   /* A cairo node that paints the image, rather than a texture node: in
    * GTK 4.8 the cairo renderer converts every pixel of a texture through
@@ -487,37 +544,47 @@ insert (FerryGraphTiles *self,
 /* The worker                                                         */
 /* ------------------------------------------------------------------ */
 
-static void
-batch_free (Batch *batch)
+static Worker *
+worker_ref (Worker *w)
 {
-  for (guint i = 0; i < batch->jobs->len; i++)
-    g_clear_pointer (&batch->rasters[i].surface, cairo_surface_destroy);
-  g_free (batch->rasters);
-  g_array_unref (batch->jobs);
-  ferry_graph_layout_unref (batch->layout);
-  g_free (batch);
+  g_atomic_ref_count_inc (&w->ref);
+  return w;
 }
 
 static void
-batch_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+worker_unref (Worker *w)
 {
-  Batch *batch = task_data;
-  gint64 started = g_get_monotonic_time ();
+  if (!g_atomic_ref_count_dec (&w->ref))
+    return;
 
-  for (guint i = 0; i < batch->jobs->len; i++)
-    {
-      const Job *job = &g_array_index (batch->jobs, Job, i);
+  for (guint i = 0; i < w->done->len; i++)
+    g_clear_pointer (&g_array_index (w->done, Result, i).raster.surface, cairo_surface_destroy);
+  g_array_unref (w->done);
+  g_array_unref (w->queue);
+  g_mutex_clear (&w->mutex);
+  g_cond_clear (&w->cond);
+  g_main_context_unref (w->context);
+  ferry_graph_layout_unref (w->layout);
+  g_free (w);
+}
 
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      batch->rasters[i] = render_tile (batch->layout, &batch->style, job->zoom, job->tx, job->ty);
-    }
+static Worker *
+worker_new (FerryGraphTiles *owner)
+{
+  Worker *w = g_new0 (Worker, 1);
 
-  batch->usec = g_get_monotonic_time () - started;
-  g_task_return_boolean (task, TRUE);
+  g_atomic_ref_count_init (&w->ref);
+  w->layout = ferry_graph_layout_ref (owner->layout);
+  w->context = g_main_context_ref_thread_default ();
+  w->owner = owner;
+  g_mutex_init (&w->mutex);
+  g_cond_init (&w->cond);
+  w->style = owner->style;
+  w->generation = owner->generation;
+  w->queue = g_array_new (FALSE, FALSE, sizeof (Job));
+  w->done = g_array_new (FALSE, FALSE, sizeof (Result));
+
+  return w;
 }
 
 static void
@@ -527,56 +594,143 @@ notify_ready (FerryGraphTiles *self)
     ((void (*) (gpointer)) self->ready) (self->user_data);
 }
 
-static void
-batch_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* On the main context: what the worker made goes into the cache. */
+static gboolean
+take_results (gpointer user_data)
 {
-  GTask *task = G_TASK (result);
-  FerryGraphTiles *self;
-  Batch *batch;
+  Worker *w = user_data;
+  FerryGraphTiles *self = w->owner;
+  g_autoptr(GArray) done = NULL;
 
-  /* Cancelled: the tiles were freed, @user_data is gone. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    return;
+  g_mutex_lock (&w->mutex);
+  done = w->done;
+  w->done = g_array_new (FALSE, FALSE, sizeof (Result));
+  w->dispatching = FALSE;
+  g_mutex_unlock (&w->mutex);
 
-  self = user_data;
-  batch = g_task_get_task_data (task);
-  g_clear_object (&self->cancellable);
-
-  if (batch->generation == self->generation)
+  for (guint i = 0; i < done->len; i++)
     {
-      for (guint i = 0; i < batch->jobs->len; i++)
-        insert (self, &g_array_index (batch->jobs, Job, i), &batch->rasters[i]);
-      self->n_rendered += batch->jobs->len;
-      self->render_usec += batch->usec;
+      Result *result = &g_array_index (done, Result, i);
+
+      if (self != NULL && result->generation == self->generation)
+        {
+          insert (self, &result->job, &result->raster);
+          self->n_rendered++;
+          self->n_drafts += result->job.detail == DETAIL_DRAFT;
+          self->render_usec += result->usec;
+        }
+      g_clear_pointer (&result->raster.surface, cairo_surface_destroy);
     }
 
-  notify_ready (self);
+  if (self != NULL && done->len > 0)
+    notify_ready (self);
+
+  return G_SOURCE_REMOVE;
 }
 
-static void
-maybe_start_batch (FerryGraphTiles *self)
+static gpointer
+worker_thread (gpointer data)
 {
-  g_autoptr(GTask) task = NULL;
-  Batch *batch;
+  Worker *w = data;
 
-  if (self->cancellable != NULL || self->wanted->len == 0)
-    return;
+#ifdef __linux__
+  /* On Linux the nice value is the thread's own. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICE) != 0)
+    g_debug ("Could not lower the priority of the tile worker: %s", g_strerror (errno));
+#endif
 
-  batch = g_new0 (Batch, 1);
-  batch->layout = ferry_graph_layout_ref (self->layout);
-  batch->style = self->style;
-  batch->generation = self->generation;
-  batch->jobs = g_array_new (FALSE, FALSE, sizeof (Job));
-  g_array_append_vals (batch->jobs, self->wanted->data, MIN (self->wanted->len, BATCH_TILES));
-  batch->rasters = g_new0 (Raster, batch->jobs->len);
+  g_mutex_lock (&w->mutex);
+  for (;;)
+    {
+      FerryGraphEdgeStyle style;
+      guint generation;
+      Result result;
+      gint64 started;
 
-  self->cancellable = g_cancellable_new ();
-  task = g_task_new (NULL, self->cancellable, batch_done, self);
-  g_task_set_source_tag (task, maybe_start_batch);
-  g_task_set_task_data (task, batch, (GDestroyNotify) batch_free);
-  g_task_run_in_thread (task, batch_thread);
+      while (!w->quit && w->queue->len == 0)
+        g_cond_wait (&w->cond, &w->mutex);
+      if (w->quit)
+        break;
+
+      w->current = g_array_index (w->queue, Job, 0);
+      g_array_remove_index (w->queue, 0);
+      w->busy = TRUE;
+      style = w->style;
+      generation = w->generation;
+      g_mutex_unlock (&w->mutex);
+
+      started = g_get_monotonic_time ();
+      result.job = w->current;
+      result.generation = generation;
+      result.raster = render_tile (w->layout, &style, result.job.zoom, result.job.tx, result.job.ty,
+                                   result.job.detail);
+      result.usec = g_get_monotonic_time () - started;
+
+      g_mutex_lock (&w->mutex);
+      w->busy = FALSE;
+      g_array_append_val (w->done, result);
+      if (!w->dispatching)
+        {
+          GSource *source = g_idle_source_new ();
+
+          /* After the frame being drawn, before idle work. */
+          g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE - 10);
+          g_source_set_callback (source, take_results, worker_ref (w), (GDestroyNotify) worker_unref);
+          g_source_set_static_name (source, "[ferry] edge tiles");
+          g_source_attach (source, w->context);
+          g_source_unref (source);
+          w->dispatching = TRUE;
+        }
+    }
+  g_mutex_unlock (&w->mutex);
+
+  worker_unref (w);
+  return NULL;
+}
+
+static gboolean
+same_job (const Job *a,
+          const Job *b)
+{
+  return a->key == b->key && a->detail == b->detail && a->zoom == b->zoom;
+}
+
+/* Hands the worker what the last snapshot wanted, most urgent first,
+ * instead of what it wanted before. */
+static void
+submit (FerryGraphTiles *self,
+        const Job       *jobs,
+        guint            n_jobs)
+{
+  Worker *w = self->worker;
+
+  if (w == NULL)
+    {
+      if (n_jobs == 0)
+        return;
+      w = self->worker = worker_new (self);
+    }
+
+  g_mutex_lock (&w->mutex);
+  g_array_set_size (w->queue, 0);
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      const Job *job = &jobs[i];
+      gboolean pending = w->busy && same_job (job, &w->current);
+
+      /* Made, but not taken yet. */
+      for (guint k = 0; k < w->done->len && !pending; k++)
+        pending = same_job (job, &g_array_index (w->done, Result, k).job);
+
+      if (!pending)
+        g_array_append_val (w->queue, *job);
+    }
+  if (w->queue->len > 0)
+    g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->mutex);
+
+  if (w->thread == NULL && n_jobs > 0)
+    w->thread = g_thread_new ("ferry-edge-tiles", worker_thread, worker_ref (w));
 }
 
 static gboolean
@@ -608,12 +762,13 @@ want (FerryGraphTiles        *self,
       guint                   tx,
       guint                   ty,
       const graphene_point_t *center,
-      float                   penalty)
+      float                   penalty,
+      Detail                  detail)
 {
   double zoom = self->scales[scale];
   graphene_rect_t r = tile_rect (zoom, tx, ty);
   graphene_point_t c;
-  Job job = { make_key (scale, tx, ty), scale, zoom, tx, ty, 0 };
+  Job job = { make_key (scale, tx, ty), scale, zoom, tx, ty, 0, detail };
 
   graphene_rect_get_center (&r, &c);
   job.distance = graphene_point_distance (&c, center, NULL, NULL) + penalty;
@@ -696,6 +851,7 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
                             double                 zoom)
 {
   gboolean complete = TRUE;
+  gboolean refine = FALSE;
   graphene_point_t center;
   guint x0, x1, y0, y1;
   guint scale;
@@ -715,7 +871,10 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
 
   scale = scale_for_zoom (self, zoom);
   if (!tile_range (self, zoom, area, &x0, &x1, &y0, &y1))
-    return TRUE;
+    {
+      submit (self, NULL, 0);
+      return TRUE;
+    }
 
   for (guint y = y0; y <= y1; y++)
     for (guint x = x0; x <= x1; x++)
@@ -727,17 +886,22 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
           {
             entry->used = self->frame;
             append_entry (snapshot, entry, zoom);
+            if (entry->detail != DETAIL_FULL)
+              {
+                refine = TRUE;
+                want (self, scale, x, y, &center, PENALTY_REFINE, DETAIL_FULL);
+              }
             continue;
           }
 
         complete = FALSE;
-        want (self, scale, x, y, &center, 0);
+        want (self, scale, x, y, &center, 0, zoom < DRAFT_BELOW ? DETAIL_DRAFT : DETAIL_FULL);
       }
 
   /* Until the tiles of a new zoom are there, the other zooms stand in,
    * scaled. Once they have been (panning from then on), tiles missing at
-   * the border come in a frame or two: scaling stand-ins costs more than
-   * it shows. */
+   * the border come in a frame or two, drafts first: scaling stand-ins
+   * costs more than it shows. */
   if (complete)
     self->shown_whole = TRUE;
   else if (!self->shown_whole)
@@ -746,10 +910,12 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
         const Job *job = &g_array_index (self->wanted, Job, i);
         graphene_rect_t r = tile_rect (zoom, job->tx, job->ty);
 
-        append_fallback (self, snapshot, scale, &r);
+        if (job->distance < PENALTY_REFINE)
+          append_fallback (self, snapshot, scale, &r);
       }
 
-  /* All there: get the ring around the view ready for panning. */
+  /* All there: get the ring around the view ready for panning, in full
+   * detail (after the drafts in view). */
   if (complete)
     {
       guint rx0 = x0 > 0 ? x0 - 1 : x0, ry0 = y0 > 0 ? y0 - 1 : y0;
@@ -769,23 +935,25 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
             if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
               continue;
             if (!g_hash_table_contains (self->entries, &key))
-              want (self, scale, x, y, &center, 1e6f);
+              want (self, scale, x, y, &center, PENALTY_RING, DETAIL_FULL);
           }
     }
 
   g_array_sort (self->wanted, compare_jobs);
 
-  /* While the zoom moves, the other zooms stand in; the tiles of the
-   * zoom it settles on are made once it rests. */
+  /* While the zoom moves, the other zooms stand in, and the worker stops
+   * on zooms already left; the tiles of the zoom it settles on are made
+   * once it rests. */
   if (g_get_monotonic_time () - self->zoom_changed < SETTLE_USEC)
     {
+      submit (self, NULL, 0);
       if (self->settle_source == 0 && self->wanted->len > 0)
         self->settle_source = g_timeout_add (SETTLE_USEC / 1000, settled, self);
     }
   else
-    maybe_start_batch (self);
+    submit (self, (const Job *) (gpointer) self->wanted->data, self->wanted->len);
 
-  return complete;
+  return complete && !refine;
 }
 
 /* ------------------------------------------------------------------ */
@@ -815,11 +983,20 @@ ferry_graph_tiles_free (FerryGraphTiles *self)
   if (self == NULL)
     return;
 
-  /* A batch still running finishes on its own and is then dropped. */
-  if (self->cancellable != NULL)
+  /* The worker finishes the tile it is on, if any, and ends; what it
+   * made and did not hand over yet is dropped. */
+  if (self->worker != NULL)
     {
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
+      Worker *w = g_steal_pointer (&self->worker);
+
+      w->owner = NULL;
+      g_mutex_lock (&w->mutex);
+      w->quit = TRUE;
+      g_array_set_size (w->queue, 0);
+      g_cond_signal (&w->cond);
+      g_mutex_unlock (&w->mutex);
+      g_clear_pointer (&w->thread, g_thread_unref);
+      worker_unref (w);
     }
   g_clear_handle_id (&self->settle_source, g_source_remove);
 
@@ -845,6 +1022,15 @@ ferry_graph_tiles_set_style (FerryGraphTiles           *self,
   g_hash_table_remove_all (self->entries);
   self->n_textures = 0;
   self->n_pixels = 0;
+
+  if (self->worker != NULL)
+    {
+      g_mutex_lock (&self->worker->mutex);
+      self->worker->style = self->style;
+      self->worker->generation = self->generation;
+      g_array_set_size (self->worker->queue, 0);
+      g_mutex_unlock (&self->worker->mutex);
+    }
 }
 
 void
@@ -852,21 +1038,20 @@ ferry_graph_tiles_flush (FerryGraphTiles *self)
 {
   g_return_if_fail (self != NULL);
 
-  while (self->cancellable != NULL)
-    g_main_context_iteration (NULL, TRUE);
-
   for (guint i = 0; i < self->wanted->len; i++)
     {
-      const Job *job = &g_array_index (self->wanted, Job, i);
+      Job job = g_array_index (self->wanted, Job, i);
+      Entry *entry = g_hash_table_lookup (self->entries, &job.key);
       gint64 started;
       Raster raster;
 
-      if (g_hash_table_contains (self->entries, &job->key))
+      if (entry != NULL && entry->detail == DETAIL_FULL)
         continue;
 
+      job.detail = DETAIL_FULL;
       started = g_get_monotonic_time ();
-      raster = render_tile (self->layout, &self->style, job->zoom, job->tx, job->ty);
-      insert (self, job, &raster);
+      raster = render_tile (self->layout, &self->style, job.zoom, job.tx, job.ty, job.detail);
+      insert (self, &job, &raster);
       g_clear_pointer (&raster.surface, cairo_surface_destroy);
       self->render_usec += g_get_monotonic_time () - started;
       self->n_rendered++;
@@ -888,6 +1073,45 @@ ferry_graph_tiles_get_n_rendered (FerryGraphTiles *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->n_rendered;
+}
+
+guint
+ferry_graph_tiles_get_n_drafts (FerryGraphTiles *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_drafts;
+}
+
+gboolean
+ferry_graph_tiles_is_settled (FerryGraphTiles       *self,
+                              const graphene_rect_t *area,
+                              double                 zoom)
+{
+  guint x0, x1, y0, y1;
+  guint scale = N_SCALES;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < N_SCALES; i++)
+    if (self->scales[i] == zoom)
+      scale = i;
+  if (scale == N_SCALES)
+    return FALSE;
+  if (!tile_range (self, zoom, area, &x0, &x1, &y0, &y1))
+    return TRUE;
+
+  for (guint y = y0; y <= y1; y++)
+    for (guint x = x0; x <= x1; x++)
+      {
+        guint64 key = make_key (scale, x, y);
+        Entry *entry = g_hash_table_lookup (self->entries, &key);
+
+        if (entry == NULL || entry->detail != DETAIL_FULL)
+          return FALSE;
+      }
+
+  return TRUE;
 }
 
 gint64

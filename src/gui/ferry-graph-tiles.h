@@ -12,13 +12,19 @@ G_BEGIN_DECLS
 
 /*
  * Thousands of long antialiased curves cost far more to rasterise than a
- * frame allows, so the edges are rasterised once per scale into 256-pixel
- * tiles, in a worker thread, and each frame only composites the tiles in
- * view. Scales go in steps of √2; a zoom between two steps draws the
- * tiles of the step above, scaled down a little. A tile not ready yet is
- * drawn from the tiles of a neighbouring scale, if any; when it arrives
- * the ready callback asks for a redraw. The least recently drawn tiles
- * are dropped beyond a fixed budget.
+ * frame allows, so the edges are rasterised once per zoom into 256-pixel
+ * tiles, in a worker thread of low priority, and each frame only
+ * composites the tiles in view. The worker always takes the most urgent
+ * tile of the last frame: those in view, nearest the middle first, then
+ * the ring around the view (made ahead for panning, while idle).
+ *
+ * Zoomed out, where a tile crosses a thousand curves and costs tens of
+ * milliseconds, a tile first comes as a draft (the same curves, coarser
+ * antialiasing: a few times cheaper) and then in full detail; a settled
+ * view only shows full tiles. Until the tiles of a new zoom are there,
+ * those of the other zooms stand in, scaled. When a tile arrives the
+ * ready callback asks for a redraw. The least recently drawn tiles are
+ * dropped beyond a fixed budget.
  */
 
 typedef struct {
@@ -36,15 +42,23 @@ void             ferry_graph_tiles_free         (FerryGraphTiles           *self
 void             ferry_graph_tiles_set_style    (FerryGraphTiles           *self,
                                                  const FerryGraphEdgeStyle *style);
 /* Appends what is ready for @area (graph units) at @zoom. Returns FALSE
- * when tiles were missing (they are being rendered). */
+ * when tiles were missing or drafts (they are being rendered). */
 gboolean         ferry_graph_tiles_snapshot     (FerryGraphTiles           *self,
                                                  GtkSnapshot               *snapshot,
                                                  const graphene_rect_t     *area,
                                                  double                     zoom);
-/* Renders what the last snapshot missed, now, in this thread. */
+/* Renders what the last snapshot missed, now, in this thread, in full
+ * detail. */
 void             ferry_graph_tiles_flush        (FerryGraphTiles           *self);
+/* Whether every tile of @area at @zoom is there in full detail. */
+gboolean         ferry_graph_tiles_is_settled   (FerryGraphTiles           *self,
+                                                 const graphene_rect_t     *area,
+                                                 double                     zoom);
 guint            ferry_graph_tiles_get_n_cached (FerryGraphTiles           *self);
+/* Tiles rasterised (drafts included), of them drafts, and the time it
+ * took. */
 guint            ferry_graph_tiles_get_n_rendered (FerryGraphTiles         *self);
+guint            ferry_graph_tiles_get_n_drafts (FerryGraphTiles           *self);
 gint64           ferry_graph_tiles_get_render_usec (FerryGraphTiles        *self);
 
 /* Vector drawing of @segments at @scale pixels per graph unit; also what
