@@ -3144,11 +3144,11 @@ check_fk_cycles (Run        *run,
 
       ferry_check_set_fix (check,
                            n_unknown + n_idle > 0
-                           ? _("Correct or remove the foreign keys listed under tables.break_cycles_at "
-                               "that break no cycle: choose again with “Choose How Cycles Are Broken”, "
-                               "or edit the configuration file.")
-                           : _("To break a cycle at other foreign keys, choose them with “Choose How "
-                               "Cycles Are Broken”, or list them in the configuration file as "
+                           ? _("Correct or remove the names under tables.break_cycles_at that break "
+                               "no cycle: in the app, press Choose… to choose again; or edit the "
+                               "configuration file.")
+                           : _("To break a cycle at other foreign keys: in the app, press Choose… "
+                               "and check them; or list them in the configuration file as "
                                "tables: {break_cycles_at: [schema.table.constraint, …]}."),
                            FERRY_FIX_CHOOSE_CYCLE_BREAKS);
       ferry_check_set_fix_data (check, data);
@@ -3160,8 +3160,8 @@ check_fk_cycles (Run        *run,
                   _("tables.break_cycles_at lists the foreign keys to break cycles at, as "
                     "schema.table.constraint (the table that holds the key, without quotes, with "
                     "the case of the catalog). A name that matches no foreign key of the source is "
-                    "most likely a typing error, or a key that was renamed or dropped: Ferry will "
-                    "not guess which key was meant."),
+                    "most likely a typing error, or a key that was renamed or dropped; Ferry does "
+                    "not break a cycle at a key it would have to guess."),
                   g_dngettext (GETTEXT_PACKAGE, "tables.break_cycles_at names %u foreign key the source does not have",
                                                 "tables.break_cycles_at names %u foreign keys the source does not have", n_unknown),
                   n_unknown);
