@@ -86,10 +86,14 @@ print_text (FerryCliOptions *options,
   for (guint i = 0; i < breaking->len; i++)
     {
       FerryForeignKey *fk = g_ptr_array_index (breaking, i);
-      g_print ("  %s %s (%s → %s): %s\n", _("Breaks at"), fk->name,
+      g_print ("  %s %s (%s → %s): %s%s%s%s\n", _("Breaks at"), fk->name,
                ferry_table_get_display_name (fk->child),
                ferry_table_get_display_name (fk->parent),
-               fk_action_to_string (ferry_plan_get_fk_action (plan, fk)));
+               fk_action_to_string (ferry_plan_get_fk_action (plan, fk)),
+               dim,
+               /* Translators: after a cycle-breaking foreign key named in tables.break_cycles_at */
+               ferry_analyzer_is_preferred_break (analyzer, fk) ? _(" (as configured)") : "",
+               reset);
     }
   if (self_refs->len > 0)
     {

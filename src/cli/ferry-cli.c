@@ -69,7 +69,13 @@ main (int    argc,
 
   for (const Command *c = commands; c->name != NULL; c++)
     if (g_str_equal (argv[1], c->name))
-      return c->run (argc - 1, argv + 1);
+      {
+        g_autofree char *prgname = g_strconcat ("ferry-cli ", c->name, NULL);
+
+        /* "Usage: ferry-cli plan [OPTION…]" in the command's --help */
+        g_set_prgname (prgname);
+        return c->run (argc - 1, argv + 1);
+      }
 
   g_printerr (_("ferry-cli: unknown command “%s”\n"), argv[1]);
   g_printerr ("%s\n", _("Run “ferry-cli --help” to see the commands."));
