@@ -3099,6 +3099,9 @@ check_fk_cycles (Run        *run,
   GPtrArray *cycles = ferry_analyzer_get_cycles (analyzer);
   GPtrArray *breaking = ferry_analyzer_get_breaking_edges (analyzer);
   gboolean rebuild = ferry_config_get_constraints (run->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD;
+  /* With schema: copy the foreign keys are created after the load, as
+   * with rebuild: no cycle needs breaking. */
+  gboolean created_after = !run->existing;
   guint n_cycles = cycles != NULL ? cycles->len : 0;
   guint n_chosen = 0;
   guint n_unknown, n_idle;
@@ -3117,7 +3120,7 @@ check_fk_cycles (Run        *run,
           g_string_append_printf (item, "%s%s", k > 0 ? ", " : "", table->display_name);
         }
 
-      for (guint k = 0; !rebuild && breaking != NULL && k < breaking->len; k++)
+      for (guint k = 0; !rebuild && !created_after && breaking != NULL && k < breaking->len; k++)
         {
           FerryForeignKey *fk = g_ptr_array_index (breaking, k);
           gboolean chosen = ferry_analyzer_is_preferred_break (analyzer, fk);
@@ -3138,7 +3141,7 @@ check_fk_cycles (Run        *run,
 
   /* Choosing is worth offering where there is a choice to make, or a
    * list to correct. */
-  if ((n_cycles > 0 && !rebuild) || n_unknown + n_idle > 0)
+  if ((n_cycles > 0 && !rebuild && !created_after) || n_unknown + n_idle > 0)
     {
       g_autoptr(JsonNode) data = cycle_breaks_fix_data (analyzer);
 
@@ -3181,6 +3184,19 @@ check_fk_cycles (Run        *run,
                     _("The foreign keys between the selected tables form no cycle: Ferry loads "
                       "parents before children, level by level, with every foreign key in place."),
                     _("No foreign-key cycles"));
+      return;
+    }
+
+  if (created_after)
+    {
+      set_result (check, n_idle > 0 ? FERRY_CHECK_STATUS_WARNING : FERRY_CHECK_STATUS_PASS,
+                  _("Some foreign keys form cycles, but with schema: copy Ferry creates every "
+                    "foreign key on the target after the data of its tables is loaded, so the "
+                    "cycles do not constrain the order of the load (and tables.break_cycles_at "
+                    "has no effect)."),
+                  g_dngettext (GETTEXT_PACKAGE, "%u foreign-key cycle; every foreign key is created after the load",
+                                                "%u foreign-key cycles; every foreign key is created after the load", n_cycles),
+                  n_cycles);
       return;
     }
 
