@@ -643,7 +643,6 @@ worker_thread (gpointer data)
   for (;;)
     {
       FerryGraphEdgeStyle style;
-      guint generation;
       Result result;
       gint64 started;
 
@@ -652,16 +651,14 @@ worker_thread (gpointer data)
       if (w->quit)
         break;
 
-      w->current = g_array_index (w->queue, Job, 0);
+      result.job = w->current = g_array_index (w->queue, Job, 0);
       g_array_remove_index (w->queue, 0);
       w->busy = TRUE;
       style = w->style;
-      generation = w->generation;
+      result.generation = w->generation;
       g_mutex_unlock (&w->mutex);
 
       started = g_get_monotonic_time ();
-      result.job = w->current;
-      result.generation = generation;
       result.raster = render_tile (w->layout, &style, result.job.zoom, result.job.tx, result.job.ty,
                                    result.job.detail);
       result.usec = g_get_monotonic_time () - started;

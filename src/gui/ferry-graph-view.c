@@ -25,9 +25,10 @@
  *
  * What is drawn is cached: a render node per table and level of detail,
  * built the first time the table is on screen and dropped when its
- * status (or progress) changes; the edges as raster tiles per scale step
+ * status (or progress) changes; the edges as raster tiles per zoom
  * (ferry-graph-tiles.c: thousands of long antialiased curves cannot be
- * rasterised again in every frame), rendered in a worker thread. The
+ * rasterised again in every frame), rendered in a worker thread of low
+ * priority, zoomed out as drafts first and then in full detail. The
  * PangoLayouts of the tables are made ahead, in idle time. snapshot()
  * looks up which tables intersect the visible area (a binary search in
  * each column) and appends only those, and only the tiles in view.
