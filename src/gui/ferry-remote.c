@@ -10,6 +10,11 @@
  * token. Everything is asynchronous on the main context (SoupSession):
  * nothing here blocks the window.
  *
+ * It is a FerryFigureSource, as a local run is: once connected it reads
+ * the plan (GET plan) and rebuilds it (ferry-plan-document.c), and the
+ * tables of its list become the plan's own, so that the graph view and
+ * the dashboard's column view follow the same objects.
+ *
  * GTK-free: tests/test-service.c drives it against a real service.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,8 +30,11 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "ferry-catalog.h"
 #include "ferry-enum-types.h"
 #include "ferry-error.h"
+#include "ferry-figure-source.h"
+#include "ferry-plan-document.h"
 #include "ferry-table.h"
 
 #define PAGE_SIZE          1000
@@ -53,6 +61,8 @@ struct _FerryRemote
 
   gboolean                 can_control;
   char                    *token_name;
+  guint                    http_status;   /* of the last answer, 0 for none */
+  GTlsCertificateFlags     tls_errors;    /* of the last certificate refused */
 
   /* the migration */
   FerryState               state;
@@ -70,13 +80,18 @@ struct _FerryRemote
   double                   rows_per_second;
   double                   bytes_per_second;
   double                   eta_seconds;
-  guint                    errors;
+  double                   elapsed;
+  guint                    errors[FERRY_ERROR_CLASS_LAST];
   char                    *last_error;
   JsonNode                *health;
+  GHashTable              *failed_chunks; /* a failed table's name → its chunk */
 
   FerryTableList          *tables;
   GHashTable              *by_name;       /* the service's name → FerryTable (owned by the list) */
   GArray                  *samples;       /* FerrySample */
+  FerryPlan               *plan;
+  gboolean                 plan_stale;    /* the tables changed: read the plan again */
+  gboolean                 plan_loading;
 };
 
 enum {
@@ -86,15 +101,12 @@ enum {
   PROP_PAUSING,
   PROP_PHASE,
   PROP_FRACTION,
+  PROP_PLAN,
+  PROP_CAN_CONTROL,
   N_PROPS
 };
 
 enum {
-  STATE_CHANGED,
-  SAMPLED,
-  EVENT,
-  TABLE_FAILED,
-  ESCALATED,
   HEALTH_CHANGED,
   DISCONNECTED,
   N_SIGNALS
@@ -103,10 +115,14 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (FerryRemote, ferry_remote, G_TYPE_OBJECT)
+static void figure_source_iface_init (FerryFigureSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FerryRemote, ferry_remote, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FERRY_TYPE_FIGURE_SOURCE, figure_source_iface_init))
 
 static void open_stream (FerryRemote *self, GTask *task);
 static void refresh (FerryRemote *self, GTask *task);
+static void load_plan (FerryRemote *self);
 
 /* --- the object -------------------------------------------------------- */
 
@@ -118,6 +134,7 @@ ferry_remote_dispose (GObject *object)
   ferry_remote_disconnect (self);
   g_clear_object (&self->session);
   g_clear_object (&self->trusted);
+  g_clear_object (&self->plan);
   g_clear_object (&self->tables);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
 
@@ -137,6 +154,7 @@ ferry_remote_finalize (GObject *object)
   g_free (self->phase);
   g_free (self->last_error);
   g_clear_pointer (&self->health, json_node_unref);
+  g_clear_pointer (&self->failed_chunks, g_hash_table_unref);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_object (&self->cancellable);
 
@@ -168,6 +186,12 @@ ferry_remote_get_property (GObject    *object,
     case PROP_FRACTION:
       g_value_set_double (value, ferry_remote_get_fraction (self));
       break;
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+    case PROP_CAN_CONTROL:
+      g_value_set_boolean (value, self->can_control);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -184,31 +208,23 @@ ferry_remote_class_init (FerryRemoteClass *klass)
   object_class->get_property = ferry_remote_get_property;
 
   properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE, ro);
-  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, FERRY_TYPE_STATE, FERRY_STATE_INITIALIZING, ro);
-  properties[PROP_PAUSING] = g_param_spec_boolean ("pausing", NULL, NULL, FALSE, ro);
-  properties[PROP_PHASE] = g_param_spec_string ("phase", NULL, NULL, NULL, ro);
-  properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0, ro);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_property (object_class, PROP_CONNECTED, properties[PROP_CONNECTED]);
 
-  /* As FerryCoordinator::state-changed */
-  signals[STATE_CHANGED] =
-    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, FERRY_TYPE_STATE, FERRY_TYPE_STATE);
-  /* As FerryMonitor::sampled: a progress message, a sample appended */
-  signals[SAMPLED] =
-    g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* As FerryCoordinator::event: @action, @detail */
-  signals[EVENT] =
-    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* @table: its name; @error: a JsonObject (message, class, sqlstate, detail, hint) */
-  signals[TABLE_FAILED] =
-    g_signal_new ("table-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
-  /* @message */
-  signals[ESCALATED] =
-    g_signal_new ("escalated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* FerryFigureSource: "state-changed", "sampled" (a progress message, a
+   * sample appended), "event", "table-failed", "escalated" and these. */
+  g_object_class_override_property (object_class, PROP_STATE, "state");
+  g_object_class_override_property (object_class, PROP_PAUSING, "pausing");
+  g_object_class_override_property (object_class, PROP_PHASE, "phase");
+  g_object_class_override_property (object_class, PROP_FRACTION, "fraction");
+  g_object_class_override_property (object_class, PROP_PLAN, "plan");
+  g_object_class_override_property (object_class, PROP_CAN_CONTROL, "can-control");
+  properties[PROP_STATE] = g_object_class_find_property (object_class, "state");
+  properties[PROP_PAUSING] = g_object_class_find_property (object_class, "pausing");
+  properties[PROP_PHASE] = g_object_class_find_property (object_class, "phase");
+  properties[PROP_FRACTION] = g_object_class_find_property (object_class, "fraction");
+  properties[PROP_PLAN] = g_object_class_find_property (object_class, "plan");
+  properties[PROP_CAN_CONTROL] = g_object_class_find_property (object_class, "can-control");
+
   signals[HEALTH_CHANGED] =
     g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
@@ -224,6 +240,7 @@ ferry_remote_init (FerryRemote *self)
   self->tables = ferry_table_list_new ();
   self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->samples = g_array_new (FALSE, TRUE, sizeof (FerrySample));
+  self->failed_chunks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->state = FERRY_STATE_INITIALIZING;
   self->eta_seconds = -1;
@@ -262,6 +279,17 @@ ferry_remote_get_url (FerryRemote *self)
   return self->base;
 }
 
+/* The service as people write it: "http://host:8431", no API path. */
+char *
+ferry_remote_dup_service_url (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+
+  if (g_str_has_suffix (self->base, "/api/v1/"))
+    return g_strndup (self->base, strlen (self->base) - strlen ("/api/v1/"));
+  return g_strdup (self->base);
+}
+
 void
 ferry_remote_set_trusted_certificate (FerryRemote     *self,
                                       GTlsCertificate *certificate)
@@ -278,7 +306,10 @@ accept_certificate (SoupMessage          *msg,
                     GTlsCertificateFlags  errors,
                     FerryRemote          *self)
 {
-  return self->trusted != NULL && g_tls_certificate_is_same (certificate, self->trusted);
+  if (self->trusted != NULL && g_tls_certificate_is_same (certificate, self->trusted))
+    return TRUE;
+  self->tls_errors = errors != 0 ? errors : G_TLS_CERTIFICATE_GENERIC_ERROR;
+  return FALSE;
 }
 
 static SoupMessage *
@@ -363,19 +394,25 @@ request_done (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  FerryRemote *self = g_task_get_source_object (task);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   Reply *reply;
 
+  self->http_status = body != NULL ? soup_message_get_status (msg) : 0;
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR && self->tls_errors != 0)
+        g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONNECTION,
+                                 _("The service’s certificate is not trusted (%s)"), error->message);
       else
         g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONNECTION, "%s", error->message);
       return;
     }
+  self->tls_errors = 0;
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       g_task_return_error (task, error_from_reply (msg, body));
@@ -401,6 +438,7 @@ request_async (FerryRemote         *self,
   g_autoptr(SoupMessage) msg = new_message (self, method, path);
 
   g_task_set_source_tag (task, request_async);
+  self->tls_errors = 0;
   if (msg == NULL)
     {
       g_task_return_new_error (task, FERRY_ERROR, FERRY_ERROR_CONFIG, _("“%s” is not a valid URL"), self->base);
@@ -497,7 +535,11 @@ set_state (FerryRemote *self,
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  g_signal_emit (self, signals[STATE_CHANGED], 0, old, state);
+  ferry_figure_source_emit_state_changed (FERRY_FIGURE_SOURCE (self), old, state);
+
+  /* The plan exists once the service has initialized. */
+  if (self->plan == NULL && self->connected && state != FERRY_STATE_INITIALIZING)
+    load_plan (self);
 }
 
 /* The figures of a status, a progress message or a state message's
@@ -524,6 +566,7 @@ apply_progress (FerryRemote *self,
   self->bytes_per_second = get_double (o, "bytes_per_second", self->bytes_per_second);
   if (json_object_has_member (o, "eta_seconds"))
     self->eta_seconds = get_double (o, "eta_seconds", -1);
+  self->elapsed = get_double (o, "elapsed_seconds", self->elapsed);
 
   /* "running": a count in progress messages, a list in the status */
   if (json_object_has_member (o, "running"))
@@ -535,11 +578,23 @@ apply_progress (FerryRemote *self,
   if (json_object_has_member (o, "errors") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "errors")))
     {
       JsonObject *errors = json_object_get_object_member (o, "errors");
-      guint total = 0;
 
       for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
-        total += get_int (errors, ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, c), 0);
-      self->errors = total;
+        self->errors[c] = get_int (errors, ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, c), 0);
+    }
+  if (json_object_has_member (o, "failed_tables") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "failed_tables")))
+    {
+      JsonArray *failed = json_object_get_array_member (o, "failed_tables");
+
+      g_hash_table_remove_all (self->failed_chunks);
+      for (guint i = 0; i < json_array_get_length (failed); i++)
+        {
+          JsonObject *f = json_array_get_object_element (failed, i);
+
+          if (get_string (f, "table") != NULL && get_int (f, "chunk", 0) > 0)
+            g_hash_table_insert (self->failed_chunks, g_strdup (get_string (f, "table")),
+                                 GUINT_TO_POINTER ((guint)get_int (f, "chunk", 0)));
+        }
     }
   if (json_object_has_member (o, "last_error"))
     {
@@ -578,7 +633,8 @@ add_sample (FerryRemote *self,
   sample.rows_per_second = self->rows_per_second;
   sample.bytes_per_second = self->bytes_per_second;
   sample.running = self->n_running;
-  sample.errors = self->errors;
+  for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
+    sample.errors += self->errors[c];
 
   /* A new run starts the chart again. */
   if (self->samples->len > 0 &&
@@ -627,11 +683,35 @@ apply_tables (FerryRemote *self,
     }
 
   /* A table the list does not have: the plan changed; read them all. */
+  if (unknown)
+    self->plan_stale = TRUE;
   if (unknown && !self->refreshing)
     refresh (self, NULL);
 }
 
 /* --- the stream -------------------------------------------------------- */
+
+/* A StreamError ({message, class, sqlstate, detail, hint}) as the
+ * coordinator's signals carry it: a FerryError with the server's fields. */
+static GError *
+error_from_stream (JsonObject      *message,
+                   FerryErrorClass *error_class)
+{
+  JsonObject *e = json_object_has_member (message, "error") &&
+                  JSON_NODE_HOLDS_OBJECT (json_object_get_member (message, "error"))
+                    ? json_object_get_object_member (message, "error") : NULL;
+  const char *text = e != NULL ? get_string (e, "message") : NULL;
+  int value;
+  GError *error;
+
+  if (e != NULL && get_string (e, "class") != NULL &&
+      ferry_enum_from_nick (FERRY_TYPE_ERROR_CLASS, get_string (e, "class"), &value))
+    *error_class = value;
+  error = g_error_new_literal (FERRY_ERROR, FERRY_ERROR_QUERY, text != NULL ? text : _("The service sent no message"));
+  if (e != NULL)
+    ferry_error_set_pg_fields (error, get_string (e, "sqlstate"), get_string (e, "detail"), get_string (e, "hint"), NULL);
+  return error;
+}
 
 static void
 stream_message (SoupWebsocketConnection *connection,
@@ -673,7 +753,7 @@ stream_message (SoupWebsocketConnection *connection,
     {
       apply_progress (self, o);
       add_sample (self, o);
-      g_signal_emit (self, signals[SAMPLED], 0);
+      ferry_figure_source_emit_sampled (FERRY_FIGURE_SOURCE (self));
     }
   else if (g_str_equal (kind, "state"))
     {
@@ -707,17 +787,30 @@ stream_message (SoupWebsocketConnection *connection,
   else if (g_str_equal (kind, "tables") && json_object_has_member (o, "tables") &&
            JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "tables")))
     apply_tables (self, json_object_get_array_member (o, "tables"));
-  else if (g_str_equal (kind, "table-failed") && get_string (o, "table") != NULL &&
-           json_object_has_member (o, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error")))
-    g_signal_emit (self, signals[TABLE_FAILED], 0, get_string (o, "table"), json_object_get_object_member (o, "error"));
+  else if (g_str_equal (kind, "table-failed") && get_string (o, "table") != NULL)
+    {
+      FerryTable *table = g_hash_table_lookup (self->by_name, get_string (o, "table"));
+      FerryErrorClass error_class = FERRY_ERROR_CLASS_DATA;
+      g_autoptr(GError) error = error_from_stream (o, &error_class);
+
+      /* The next "tables" message says so too, later: the table has
+       * failed now, as a local one has when its signal comes. */
+      if (table != NULL)
+        {
+          ferry_table_set_last_error (table, error->message);
+          ferry_table_set_status (table, FERRY_TABLE_STATUS_FAILED);
+          ferry_figure_source_emit_table_failed (FERRY_FIGURE_SOURCE (self), table, error, error_class);
+        }
+    }
   else if (g_str_equal (kind, "escalated"))
     {
-      JsonObject *e = json_object_has_member (o, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "error"))
-                        ? json_object_get_object_member (o, "error") : NULL;
-      g_signal_emit (self, signals[ESCALATED], 0, e ? get_string (e, "message") : NULL);
+      FerryErrorClass error_class = FERRY_ERROR_CLASS_CRITICAL;
+      g_autoptr(GError) error = error_from_stream (o, &error_class);
+
+      ferry_figure_source_emit_escalated (FERRY_FIGURE_SOURCE (self), error);
     }
   else if (g_str_equal (kind, "event"))
-    g_signal_emit (self, signals[EVENT], 0, get_string (o, "action"), get_string (o, "detail"));
+    ferry_figure_source_emit_event (FERRY_FIGURE_SOURCE (self), get_string (o, "action"), get_string (o, "detail"));
   else if (g_str_equal (kind, "health") && json_object_has_member (o, "health"))
     {
       g_clear_pointer (&self->health, json_node_unref);
@@ -840,6 +933,152 @@ connect_free (Connect *data)
 
 static void fetch_tables (FerryRemote *self, GTask *task);
 
+/* The same objects where the names are known, so that a view keeps its
+ * rows; the plan's own tables where it has them, so that the graph
+ * follows them too. */
+static FerryTable *
+find_or_make_table (FerryRemote *self,
+                    JsonObject  *t)
+{
+  const char *name = get_string (t, "name");
+  FerryTable *table = name ? g_hash_table_lookup (self->by_name, name) : NULL;
+
+  if (table == NULL && name != NULL && self->plan != NULL)
+    table = ferry_catalog_find (ferry_analyzer_get_catalog (ferry_plan_get_analyzer (self->plan)), name);
+  if (table != NULL)
+    return g_object_ref (table);
+
+  if (self->plan != NULL)
+    self->plan_stale = TRUE;
+  return ferry_table_new (get_string (t, "schema") ? get_string (t, "schema") : "",
+                          get_string (t, "table") ? get_string (t, "table") : "");
+}
+
+/* --- the plan ------------------------------------------------------------ */
+
+static void
+copy_live_state (FerryTable *to,
+                 FerryTable *from)
+{
+  ferry_table_set_shape (to, ferry_table_get_kind (from), ferry_table_get_size_bytes (from),
+                         ferry_table_get_row_estimate (from), ferry_table_get_level (from));
+  ferry_table_set_progress (to, ferry_table_get_rows_done (from), ferry_table_get_bytes_done (from));
+  ferry_table_set_attempts (to, ferry_table_get_attempts (from));
+  ferry_table_set_last_error (to, ferry_table_get_last_error (from));
+  ferry_table_set_status (to, ferry_table_get_status (from));
+}
+
+/* The plan's tables take the place of the mirrors of the same names. */
+static void
+adopt_plan (FerryRemote *self,
+            FerryPlan   *plan)
+{
+  FerryCatalog *catalog = ferry_analyzer_get_catalog (ferry_plan_get_analyzer (plan));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tables));
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr(GHashTable) swapped = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < n; i++)
+    {
+      FerryTable *mirror = ferry_table_list_get_table (self->tables, i);
+      FerryTable *planned = ferry_catalog_find (catalog, ferry_table_get_display_name (mirror));
+
+      if (planned != NULL && planned != mirror)
+        {
+          copy_live_state (planned, mirror);
+          g_hash_table_insert (swapped, mirror, planned);
+          g_ptr_array_add (tables, g_object_ref (planned));
+        }
+      else
+        g_ptr_array_add (tables, g_object_ref (mirror));
+    }
+
+  g_hash_table_iter_init (&iter, self->by_name);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_hash_table_contains (swapped, value))
+      g_hash_table_iter_replace (&iter, g_hash_table_lookup (swapped, value));
+
+  g_set_object (&self->plan, plan);
+  self->plan_stale = FALSE;
+  if (g_hash_table_size (swapped) > 0)
+    ferry_table_list_splice (self->tables, tables);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
+}
+
+/* Reading and rebuilding a plan of 10,000 tables takes a moment: not
+ * on the main context. */
+static void
+plan_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Reply *reply = task_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = reply_json (reply, &error);
+  FerryPlan *plan = node != NULL ? ferry_plan_document_load (node, &error) : NULL;
+
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plan, g_object_unref);
+}
+
+static void
+plan_loaded (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryPlan) plan = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->plan_loading = FALSE;
+  if (plan == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No plan from %s: %s", self->base, error->message);
+      return;
+    }
+  adopt_plan (self, plan);
+}
+
+static void
+plan_fetched (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  FerryRemote *self = FERRY_REMOTE (object);
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GTask) task = NULL;
+
+  if (reply == NULL)
+    {
+      /* 409 while the service initializes: the state change brings it. */
+      self->plan_loading = FALSE;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No plan from %s: %s", self->base, error->message);
+      return;
+    }
+
+  task = g_task_new (self, self->cancellable, plan_loaded, NULL);
+  g_task_set_source_tag (task, plan_fetched);
+  g_task_set_task_data (task, reply, (GDestroyNotify)reply_free);
+  g_task_run_in_thread (task, plan_thread);
+}
+
+static void
+load_plan (FerryRemote *self)
+{
+  if (self->plan_loading)
+    return;
+  self->plan_loading = TRUE;
+  request_async (self, SOUP_METHOD_GET, "plan", NULL, self->cancellable, plan_fetched, NULL);
+}
+
 static void
 tables_fetched (GObject      *object,
                 GAsyncResult *result,
@@ -871,15 +1110,8 @@ tables_fetched (GObject      *object,
   for (guint i = 0; page != NULL && i < json_array_get_length (page); i++)
     {
       JsonObject *t = json_array_get_object_element (page, i);
-      const char *name = get_string (t, "name");
-      FerryTable *table = name ? g_hash_table_lookup (self->by_name, name) : NULL;
 
-      /* The same objects where the names are known: a view keeps its rows. */
-      if (table != NULL)
-        g_object_ref (table);
-      else
-        table = ferry_table_new (get_string (t, "schema"), get_string (t, "table"));
-      g_ptr_array_add (data->tables, table);
+      g_ptr_array_add (data->tables, find_or_make_table (self, t));
       g_ptr_array_add (data->objects, json_object_ref (t));
     }
   data->offset += page != NULL ? json_array_get_length (page) : 0;
@@ -903,6 +1135,8 @@ tables_fetched (GObject      *object,
     }
   ferry_table_list_splice (self->tables, data->tables);
   self->refreshing = FALSE;
+  if (self->plan == NULL || self->plan_stale)
+    load_plan (self);
 
   if (data->then_stream)
     open_stream (self, g_steal_pointer (&task));
@@ -956,6 +1190,7 @@ index_fetched (GObject      *object,
   g_autoptr(JsonNode) node = reply ? reply_json (reply, &error) : NULL;
   GCancellable *cancellable;
   JsonObject *token;
+  gboolean can_control;
 
   g_clear_pointer (&reply, reply_free);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
@@ -973,7 +1208,12 @@ index_fetched (GObject      *object,
   token = json_object_get_object_member (json_node_get_object (node), "token");
   g_free (self->token_name);
   self->token_name = g_strdup (token ? get_string (token, "name") : NULL);
-  self->can_control = token != NULL && g_strcmp0 (get_string (token, "kind"), "control") == 0;
+  can_control = token != NULL && g_strcmp0 (get_string (token, "kind"), "control") == 0;
+  if (can_control != self->can_control)
+    {
+      self->can_control = can_control;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CONTROL]);
+    }
 
   cancellable = g_task_get_cancellable (task);
   request_async (self, SOUP_METHOD_GET, "status", NULL, cancellable, status_fetched, g_steal_pointer (&task));
@@ -1355,4 +1595,222 @@ ferry_remote_get_health (FerryRemote *self)
 {
   g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
   return self->health;
+}
+
+/* Where the dashboard reads the figures of the moment. */
+double
+ferry_remote_get_elapsed_seconds (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), -1);
+  return self->samples->len > 0 ? self->elapsed : -1;
+}
+
+/**
+ * ferry_remote_get_plan:
+ *
+ * Returns: (transfer none) (nullable): the service's plan, once read
+ */
+FerryPlan *
+ferry_remote_get_plan (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), NULL);
+  return self->plan;
+}
+
+/* The HTTP status of the last answer; 0 when none came. */
+guint
+ferry_remote_get_http_status (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->http_status;
+}
+
+/* What was wrong with the certificate the last request refused; 0 when
+ * none was refused. */
+GTlsCertificateFlags
+ferry_remote_get_tls_errors (FerryRemote *self)
+{
+  g_return_val_if_fail (FERRY_IS_REMOTE (self), 0);
+  return self->tls_errors;
+}
+
+/* --- FerryFigureSource --------------------------------------------------- */
+
+static FerryState
+remote_get_state (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->state;
+}
+
+static gboolean
+remote_is_pausing (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->pausing;
+}
+
+static const char *
+remote_get_phase (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->phase;
+}
+
+static double
+remote_get_fraction (FerryFigureSource *source)
+{
+  return ferry_remote_get_fraction (FERRY_REMOTE (source));
+}
+
+static void
+remote_get_figures (FerryFigureSource *source,
+                    FerryFigures      *figures)
+{
+  FerryRemote *self = FERRY_REMOTE (source);
+
+  figures->migration_id = self->migration_id;
+  figures->rows_done = self->rows_done;
+  figures->rows_total = self->rows_total;
+  figures->bytes_done = self->bytes_done;
+  figures->bytes_total = self->bytes_total;
+  figures->chunks_done = self->chunks_done;
+  figures->chunks_total = self->chunks_total;
+  figures->n_running = self->n_running;
+  figures->max_parallel = 0;
+  figures->rows_per_second = self->rows_per_second;
+  figures->bytes_per_second = self->bytes_per_second;
+  figures->eta_seconds = self->eta_seconds;
+  figures->elapsed_seconds = ferry_remote_get_elapsed_seconds (self);
+  figures->average_bytes_per_second = self->elapsed > 0 ? self->bytes_done / self->elapsed : 0;
+  for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
+    figures->errors[c] = self->errors[c];
+}
+
+static FerryTableList *
+remote_get_tables (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->tables;
+}
+
+static GArray *
+remote_get_samples (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->samples;
+}
+
+static FerryPlan *
+remote_get_plan (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->plan;
+}
+
+static const char *
+remote_get_last_error (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->last_error;
+}
+
+static gboolean
+remote_get_can_control (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->can_control;
+}
+
+static guint
+remote_get_failed_chunk (FerryFigureSource *source,
+                         FerryTable        *table)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (FERRY_REMOTE (source)->failed_chunks,
+                                                ferry_table_get_display_name (table)));
+}
+
+static void
+remote_control_async (FerryFigureSource   *source,
+                      FerryControl         control,
+                      gboolean             force,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  static const char * const actions[] = { "start", "pause", "resume", "stop" };
+  g_autoptr(JsonObject) body = NULL;
+
+  g_return_if_fail (control < G_N_ELEMENTS (actions));
+
+  if (control == FERRY_CONTROL_START && force)
+    {
+      body = json_object_new ();
+      json_object_set_boolean_member (body, "force", TRUE);
+    }
+  ferry_remote_action_async (FERRY_REMOTE (source), actions[control], body, cancellable, callback, user_data);
+}
+
+static gboolean
+remote_control_finish (FerryFigureSource  *source,
+                       GAsyncResult       *result,
+                       GError            **error)
+{
+  return ferry_remote_action_finish (FERRY_REMOTE (source), result, error);
+}
+
+static void
+remote_resolve_async (FerryFigureSource   *source,
+                      FerryTable          *table,
+                      FerryResolution      resolution,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  ferry_remote_resolve_async (FERRY_REMOTE (source), ferry_table_get_display_name (table), resolution,
+                              cancellable, callback, user_data);
+}
+
+static gboolean
+remote_resolve_finish (FerryFigureSource  *source,
+                       GAsyncResult       *result,
+                       GError            **error)
+{
+  return ferry_remote_resolve_finish (FERRY_REMOTE (source), result, error);
+}
+
+static void
+remote_report_async (FerryFigureSource   *source,
+                     FerryReportKind      kind,
+                     FerryReportFormat    format,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("reports/%s?format=%s", ferry_enum_to_nick (FERRY_TYPE_REPORT_KIND, kind),
+                                           ferry_enum_to_nick (FERRY_TYPE_REPORT_FORMAT, format));
+
+  ferry_remote_get_async (FERRY_REMOTE (source), path, cancellable, callback, user_data);
+}
+
+static GBytes *
+remote_report_finish (FerryFigureSource  *source,
+                      GAsyncResult       *result,
+                      GError            **error)
+{
+  return ferry_remote_get_bytes_finish (FERRY_REMOTE (source), result, NULL, error);
+}
+
+static void
+figure_source_iface_init (FerryFigureSourceInterface *iface)
+{
+  iface->get_state = remote_get_state;
+  iface->is_pausing = remote_is_pausing;
+  iface->get_phase = remote_get_phase;
+  iface->get_fraction = remote_get_fraction;
+  iface->get_figures = remote_get_figures;
+  iface->get_tables = remote_get_tables;
+  iface->get_samples = remote_get_samples;
+  iface->get_plan = remote_get_plan;
+  iface->get_last_error = remote_get_last_error;
+  iface->get_can_control = remote_get_can_control;
+  iface->get_failed_chunk = remote_get_failed_chunk;
+  iface->control_async = remote_control_async;
+  iface->control_finish = remote_control_finish;
+  iface->resolve_async = remote_resolve_async;
+  iface->resolve_finish = remote_resolve_finish;
+  iface->report_async = remote_report_async;
+  iface->report_finish = remote_report_finish;
 }

@@ -7,7 +7,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ferry-figure-source.h"
 #include "ferry-monitor.h"
+#include "ferry-plan.h"
 #include "ferry-table-list.h"
 #include "ferry-types.h"
 
@@ -21,10 +23,16 @@ G_DECLARE_FINAL_TYPE (FerryRemote, ferry_remote, FERRY, REMOTE, GObject)
 FerryRemote    *ferry_remote_new                (const char          *url,
                                                  const char          *token);
 const char     *ferry_remote_get_url            (FerryRemote         *self);
+char           *ferry_remote_dup_service_url    (FerryRemote         *self);
 /* Trust exactly this certificate (a self-signed one, say) for https. */
 void            ferry_remote_set_trusted_certificate
                                                 (FerryRemote         *self,
                                                  GTlsCertificate     *certificate);
+/* Why the last request failed, for a clear message: the HTTP status of
+ * its answer (0: none came), the flaws of a certificate refused. */
+guint           ferry_remote_get_http_status    (FerryRemote         *self);
+GTlsCertificateFlags
+                ferry_remote_get_tls_errors     (FerryRemote         *self);
 
 /* Checks the token, reads the status and every table, then follows the
  * event stream; reconnects by itself (1 s, 2 s … 30 s apart) when the
@@ -43,7 +51,10 @@ gboolean        ferry_remote_get_can_control    (FerryRemote         *self);
 const char     *ferry_remote_get_token_name     (FerryRemote         *self);
 
 /* The migration, as the last message said; the same names as
- * FerryCoordinator's. */
+ * FerryCoordinator's. FerryRemote is a FerryFigureSource: its
+ * "state-changed", "sampled", "event", "table-failed" and "escalated"
+ * signals and its "state", "pausing", "phase", "fraction", "plan" and
+ * "can-control" properties are the interface's. */
 FerryState      ferry_remote_get_state          (FerryRemote         *self);
 gboolean        ferry_remote_is_pausing         (FerryRemote         *self);
 const char     *ferry_remote_get_phase          (FerryRemote         *self);
@@ -60,6 +71,10 @@ double          ferry_remote_get_rows_per_second (FerryRemote        *self);
 double          ferry_remote_get_bytes_per_second (FerryRemote       *self);
 double          ferry_remote_get_eta_seconds    (FerryRemote         *self);
 const char     *ferry_remote_get_last_error     (FerryRemote         *self);
+double          ferry_remote_get_elapsed_seconds(FerryRemote         *self);
+/* The service's plan (GET plan), rebuilt; its tables are those of
+ * ferry_remote_get_tables() */
+FerryPlan      *ferry_remote_get_plan           (FerryRemote         *self);
 /* The tables, kept up to date: a GListModel of FerryTable for the
  * dashboard's column view, as ferry_coordinator_get_tables(). */
 FerryTableList *ferry_remote_get_tables         (FerryRemote         *self);
