@@ -5,9 +5,10 @@
  * in a column view (status, name, progress, rows, size, speed,
  * attempts, last error) that can be sorted and filtered.
  *
- * The figures refresh when the monitor samples (at least once a second);
- * table rows follow their FerryTable's notifications through
- * expressions, so only the visible rows do any work.
+ * The figures refresh when the migration's FerryFigureSource samples (at
+ * least once a second), whether it runs here or in a service; table rows
+ * follow their FerryTable's notifications through expressions, so only
+ * the visible rows do any work.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,7 +22,6 @@
 
 #include "ferry-dashboard-page.h"
 #include "ferry-enum-types.h"
-#include "ferry-monitor.h"
 #include "ferry-throughput-chart.h"
 
 struct _FerryDashboardPage
@@ -42,12 +42,11 @@ struct _FerryDashboardPage
 
   GtkLabel             *stat_values[7];
 
-  FerryCoordinator     *coordinator;
+  FerryFigureSource    *source;
   GtkCustomFilter      *filter;
   GtkSortListModel     *sorted;
   gulong                sampled_id;
   gulong                state_id;
-  gint64                started_at;
 };
 
 G_DEFINE_FINAL_TYPE (FerryDashboardPage, ferry_dashboard_page, ADW_TYPE_BIN)
@@ -405,15 +404,14 @@ format_duration (double seconds)
 /**
  * ferry_dashboard_page_update:
  *
- * Refreshes the figures; called on every monitor sample.
+ * Refreshes the figures; called on every sample of the source.
  */
 void
 ferry_dashboard_page_update (FerryDashboardPage *self)
 {
-  FerryCoordinator *c = self->coordinator;
-  FerryMonitor *monitor;
+  FerryFigureSource *source = self->source;
+  FerryFigures figures;
   FerryTableList *tables;
-  FerryErrorHandler *errors;
   g_autofree char *percent = NULL;
   g_autofree char *rows = NULL;
   g_autofree char *data = NULL;
@@ -432,39 +430,39 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
 
   g_return_if_fail (FERRY_IS_DASHBOARD_PAGE (self));
 
-  if (c == NULL)
+  if (source == NULL)
     return;
 
-  monitor = ferry_coordinator_get_monitor (c);
-  tables = ferry_coordinator_get_tables (c);
-  errors = ferry_coordinator_get_error_handler (c);
-  fraction = ferry_coordinator_get_fraction (c);
+  ferry_figure_source_get_figures (source, &figures);
+  tables = ferry_figure_source_get_tables (source);
+  fraction = ferry_figure_source_get_fraction (source);
 
   percent = g_strdup_printf ("%.0f%%", 100.0 * fraction);
   gtk_label_set_text (self->percent_label, percent);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  gtk_label_set_text (self->phase_label, ferry_phase_to_string (ferry_coordinator_get_phase (c)));
+  gtk_label_set_text (self->phase_label, ferry_phase_to_string (ferry_figure_source_get_phase (source)));
 
-  if (ferry_coordinator_get_state (c) == FERRY_STATE_COMPLETED)
-    rows = g_strdup_printf ("%" G_GUINT64_FORMAT, ferry_coordinator_get_rows_done (c));
+  if (ferry_figure_source_get_state (source) == FERRY_STATE_COMPLETED)
+    rows = g_strdup_printf ("%" G_GUINT64_FORMAT, figures.rows_done);
   else
-    rows = g_strdup_printf (_("%" PRIu64 " of ~%" PRId64),
-                            ferry_coordinator_get_rows_done (c), ferry_coordinator_get_rows_total (c));
-  done_size = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
-  total_size = ferry_format_bytes (ferry_coordinator_get_bytes_total (c));
+    rows = g_strdup_printf (_("%" PRIu64 " of ~%" PRId64), figures.rows_done, figures.rows_total);
+  done_size = ferry_format_bytes (figures.bytes_done);
+  total_size = ferry_format_bytes (figures.bytes_total);
   data = g_strdup_printf (_("%s of %s"), done_size, total_size);
   n_tables = g_list_model_get_n_items (G_LIST_MODEL (tables)) -
              ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
   n_done = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED) +
            ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED);
   table_text = g_strdup_printf (_("%u of %u"), n_done, n_tables);
-  rate_size = ferry_format_bytes ((guint64)ferry_monitor_get_bytes_per_second (monitor));
-  rate = g_strdup_printf (_("%s/s · %.0f rows/s"), rate_size, ferry_monitor_get_rows_per_second (monitor));
-  eta = format_duration (ferry_monitor_get_eta_seconds (monitor));
-  elapsed = format_duration (self->started_at > 0
-                             ? (g_get_monotonic_time () - self->started_at) / (double)G_USEC_PER_SEC : -1);
-  workers = g_strdup_printf (_("%u of %u"), ferry_coordinator_get_n_running (c),
-                             ferry_config_get_max_parallel (ferry_coordinator_get_config (c)));
+  rate_size = ferry_format_bytes ((guint64)figures.bytes_per_second);
+  rate = g_strdup_printf (_("%s/s · %.0f rows/s"), rate_size, figures.rows_per_second);
+  eta = format_duration (figures.eta_seconds);
+  elapsed = format_duration (figures.elapsed_seconds);
+  /* A service does not say how many workers it may run. */
+  if (figures.max_parallel > 0)
+    workers = g_strdup_printf (_("%u of %u"), figures.n_running, figures.max_parallel);
+  else
+    workers = g_strdup_printf ("%u", figures.n_running);
 
   gtk_label_set_text (self->stat_values[STAT_ROWS], rows);
   gtk_label_set_text (self->stat_values[STAT_DATA], data);
@@ -486,7 +484,7 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
 
   for (guint k = 0; k < FERRY_ERROR_CLASS_LAST; k++)
     g_string_append_printf (class_counts, "%s%s <b>%u</b>", class_counts->len ? "\n" : "",
-                            ferry_error_class_to_string (k), ferry_error_handler_get_count (errors, k));
+                            ferry_error_class_to_string (k), figures.errors[k]);
   gtk_label_set_markup (self->error_counts, class_counts->str);
 
   /* Statuses move: keep the filter and the order true. */
@@ -501,48 +499,49 @@ on_state_changed (FerryDashboardPage *self,
                   FerryState          old_state,
                   FerryState          new_state)
 {
-  if (new_state == FERRY_STATE_RUNNING && self->started_at == 0)
-    self->started_at = g_get_monotonic_time ();
   if (new_state == FERRY_STATE_RUNNING)
     gtk_stack_set_visible_child_name (self->stack, "dashboard");
   ferry_dashboard_page_update (self);
 }
 
+/**
+ * ferry_dashboard_page_set_source:
+ * @source: (nullable): the migration to show, local or in a service
+ */
 void
-ferry_dashboard_page_set_coordinator (FerryDashboardPage *self,
-                                      FerryCoordinator   *coordinator)
+ferry_dashboard_page_set_source (FerryDashboardPage *self,
+                                 FerryFigureSource  *source)
 {
   g_autoptr(GtkFilterListModel) filtered = NULL;
   g_autoptr(GtkNoSelection) selection = NULL;
+  FerryFigures figures;
 
   g_return_if_fail (FERRY_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (source == NULL || FERRY_IS_FIGURE_SOURCE (source));
 
-  if (self->coordinator == coordinator)
+  if (self->source == source)
     return;
 
-  if (self->coordinator != NULL)
+  if (self->source != NULL)
     {
-      g_clear_signal_handler (&self->sampled_id, ferry_coordinator_get_monitor (self->coordinator));
-      g_clear_signal_handler (&self->state_id, self->coordinator);
+      g_clear_signal_handler (&self->sampled_id, self->source);
+      g_clear_signal_handler (&self->state_id, self->source);
     }
-  g_set_object (&self->coordinator, coordinator);
-  self->started_at = 0;
+  g_set_object (&self->source, source);
 
-  ferry_throughput_chart_set_monitor (self->chart, coordinator ? ferry_coordinator_get_monitor (coordinator) : NULL);
+  ferry_throughput_chart_set_source (self->chart, source);
 
-  if (coordinator == NULL)
+  if (source == NULL)
     {
       gtk_column_view_set_model (self->column_view, NULL);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  self->sampled_id = g_signal_connect_swapped (ferry_coordinator_get_monitor (coordinator), "sampled",
-                                               G_CALLBACK (ferry_dashboard_page_update), self);
-  self->state_id = g_signal_connect_swapped (coordinator, "state-changed",
-                                             G_CALLBACK (on_state_changed), self);
+  self->sampled_id = g_signal_connect_swapped (source, "sampled", G_CALLBACK (ferry_dashboard_page_update), self);
+  self->state_id = g_signal_connect_swapped (source, "state-changed", G_CALLBACK (on_state_changed), self);
 
-  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (ferry_coordinator_get_tables (coordinator))),
+  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (ferry_figure_source_get_tables (source))),
                                         g_object_ref (GTK_FILTER (self->filter)));
   g_clear_object (&self->sorted);
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (filtered)),
@@ -550,8 +549,8 @@ ferry_dashboard_page_set_coordinator (FerryDashboardPage *self,
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  if (ferry_coordinator_get_state (coordinator) == FERRY_STATE_RUNNING ||
-      ferry_coordinator_get_chunks_done (coordinator) > 0)
+  ferry_figure_source_get_figures (source, &figures);
+  if (ferry_figure_source_get_state (source) == FERRY_STATE_RUNNING || figures.chunks_done > 0)
     gtk_stack_set_visible_child_name (self->stack, "dashboard");
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -559,11 +558,11 @@ ferry_dashboard_page_set_coordinator (FerryDashboardPage *self,
   ferry_dashboard_page_update (self);
 }
 
-FerryCoordinator *
-ferry_dashboard_page_get_coordinator (FerryDashboardPage *self)
+FerryFigureSource *
+ferry_dashboard_page_get_source (FerryDashboardPage *self)
 {
   g_return_val_if_fail (FERRY_IS_DASHBOARD_PAGE (self), NULL);
-  return self->coordinator;
+  return self->source;
 }
 
 GtkColumnView *
@@ -578,7 +577,7 @@ ferry_dashboard_page_dispose (GObject *object)
 {
   FerryDashboardPage *self = (FerryDashboardPage *)object;
 
-  ferry_dashboard_page_set_coordinator (self, NULL);
+  ferry_dashboard_page_set_source (self, NULL);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filter);
 

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-coordinator.h"
+#include "ferry-figure-source.h"
 
 G_BEGIN_DECLS
 
@@ -14,12 +14,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryDashboardPage, ferry_dashboard_page, FERRY, DASHBOARD_PAGE, AdwBin)
 
-void              ferry_dashboard_page_set_coordinator (FerryDashboardPage *self,
-                                                        FerryCoordinator   *coordinator);
-FerryCoordinator *ferry_dashboard_page_get_coordinator (FerryDashboardPage *self);
-GtkColumnView    *ferry_dashboard_page_get_column_view (FerryDashboardPage *self);
-void              ferry_dashboard_page_set_filter      (FerryDashboardPage *self,
-                                                        const char         *filter);
-void              ferry_dashboard_page_update          (FerryDashboardPage *self);
+void               ferry_dashboard_page_set_source      (FerryDashboardPage *self,
+                                                         FerryFigureSource  *source);
+FerryFigureSource *ferry_dashboard_page_get_source      (FerryDashboardPage *self);
+GtkColumnView     *ferry_dashboard_page_get_column_view (FerryDashboardPage *self);
+void               ferry_dashboard_page_set_filter      (FerryDashboardPage *self,
+                                                         const char         *filter);
+void               ferry_dashboard_page_update          (FerryDashboardPage *self);
 
 G_END_DECLS

@@ -3,8 +3,11 @@
  * When a table fails with a data error, or the run escalates, this
  * dialog shows what the server said — table, chunk, class, SQLSTATE,
  * message, detail, hint — and offers the resolutions the core supports.
- * The choice goes through ferry_coordinator_handle_error(), which
- * records it in the journal's audit trail.
+ * The choice goes to the migration's FerryFigureSource: to
+ * ferry_coordinator_handle_error() for a local run, to the service's
+ * resolve endpoint for one attached to; either records it in the
+ * journal's audit trail. With a read-only token the dialog shows the
+ * error with the resolutions disabled.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +19,7 @@
 
 #include "ferry-enum-types.h"
 #include "ferry-error-dialog.h"
+#include "ferry-error.h"
 
 struct _FerryErrorDialog
 {
@@ -30,8 +34,9 @@ struct _FerryErrorDialog
   GtkButton         *truncate_button;
   GtkButton         *retry_button;
 
-  FerryCoordinator  *coordinator;
+  FerryFigureSource *source;
   FerryTable        *table;
+  gboolean           closed;
 };
 
 G_DEFINE_FINAL_TYPE (FerryErrorDialog, ferry_error_dialog, ADW_TYPE_WINDOW)
@@ -57,6 +62,59 @@ add_detail (FerryErrorDialog *self,
   gtk_list_box_append (self->details, row);
 }
 
+static void
+set_buttons_sensitive (FerryErrorDialog *self,
+                       gboolean          sensitive)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->abort_button), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->skip_button), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->truncate_button), sensitive);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), sensitive);
+}
+
+static void
+show_apply_error (FerryErrorDialog *self,
+                  const GError     *error)
+{
+  gtk_label_set_text (self->apply_error, error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_error), TRUE);
+}
+
+/* The answer: the dialog goes, or says why not. */
+static void
+applied (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(FerryErrorDialog) self = user_data;
+  FerryFigureSource *source = FERRY_FIGURE_SOURCE (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self->table == NULL)
+    ok = ferry_figure_source_control_finish (source, result, &error);
+  else
+    ok = ferry_figure_source_resolve_finish (source, result, &error);
+
+  if (self->closed)
+    return;
+  if (!ok)
+    {
+      show_apply_error (self, error);
+      set_buttons_sensitive (self, TRUE);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * ferry_error_dialog_apply:
+ *
+ * Sends @resolution to the migration; the dialog closes once it is
+ * accepted, or shows why not. A local run takes it at once.
+ *
+ * Returns: %FALSE when it cannot be sent (a read-only token)
+ */
 gboolean
 ferry_error_dialog_apply (FerryErrorDialog  *self,
                           FerryResolution    resolution,
@@ -64,15 +122,23 @@ ferry_error_dialog_apply (FerryErrorDialog  *self,
 {
   g_return_val_if_fail (FERRY_IS_ERROR_DIALOG (self), FALSE);
 
-  if (self->table == NULL)
+  if (!ferry_figure_source_get_can_control (self->source))
     {
-      /* An escalation: resume, or stop (abort). */
-      if (resolution == FERRY_RESOLUTION_ABORT)
-        return ferry_coordinator_stop (self->coordinator, error);
-      return ferry_coordinator_resume (self->coordinator, error);
+      g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_STATE,
+                           _("This token may only watch the migration: resolve it with a control token"));
+      return FALSE;
     }
 
-  return ferry_coordinator_handle_error (self->coordinator, self->table, resolution, error);
+  set_buttons_sensitive (self, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_error), FALSE);
+  if (self->table == NULL)
+    /* An escalation: resume, or stop (abort). */
+    ferry_figure_source_control_async (self->source,
+                                       resolution == FERRY_RESOLUTION_ABORT ? FERRY_CONTROL_STOP : FERRY_CONTROL_RESUME,
+                                       FALSE, NULL, applied, g_object_ref (self));
+  else
+    ferry_figure_source_resolve_async (self->source, self->table, resolution, NULL, applied, g_object_ref (self));
+  return TRUE;
 }
 
 static void
@@ -82,13 +148,7 @@ respond (FerryErrorDialog *self,
   g_autoptr(GError) error = NULL;
 
   if (!ferry_error_dialog_apply (self, resolution, &error))
-    {
-      gtk_label_set_text (self->apply_error, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->apply_error), TRUE);
-      return;
-    }
-
-  gtk_window_destroy (GTK_WINDOW (self));
+    show_apply_error (self, error);
 }
 
 static void on_retry (FerryErrorDialog *self) { respond (self, FERRY_RESOLUTION_RETRY); }
@@ -101,7 +161,8 @@ ferry_error_dialog_dispose (GObject *object)
 {
   FerryErrorDialog *self = (FerryErrorDialog *)object;
 
-  g_clear_object (&self->coordinator);
+  self->closed = TRUE;
+  g_clear_object (&self->source);
   g_clear_object (&self->table);
 
   G_OBJECT_CLASS (ferry_error_dialog_parent_class)->dispose (object);
@@ -159,42 +220,45 @@ class_explanation (FerryErrorClass error_class)
     }
 }
 
+/* A read-only token sees the error, not the buttons' effect. */
+static void
+check_control (FerryErrorDialog *self)
+{
+  if (ferry_figure_source_get_can_control (self->source))
+    return;
+
+  set_buttons_sensitive (self, FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->retry_button), NULL);
+  gtk_label_set_text (self->apply_error,
+                      _("This token may only watch the migration: resolve it with a control token."));
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_error), TRUE);
+}
+
 FerryErrorDialog *
-ferry_error_dialog_new_for_table (GtkWindow        *parent,
-                                  FerryCoordinator *coordinator,
-                                  FerryTable       *table,
-                                  const GError     *error,
-                                  FerryErrorClass   error_class)
+ferry_error_dialog_new_for_table (GtkWindow         *parent,
+                                  FerryFigureSource *source,
+                                  FerryTable        *table,
+                                  const GError      *error,
+                                  FerryErrorClass    error_class)
 {
   FerryErrorDialog *self;
   g_autofree char *heading = NULL;
-  g_autoptr(JsonNode) status = NULL;
   g_autofree char *chunk = NULL;
+  guint chunk_number;
 
-  g_return_val_if_fail (FERRY_IS_COORDINATOR (coordinator), NULL);
+  g_return_val_if_fail (FERRY_IS_FIGURE_SOURCE (source), NULL);
   g_return_val_if_fail (FERRY_IS_TABLE (table), NULL);
 
   self = g_object_new (FERRY_TYPE_ERROR_DIALOG, "transient-for", parent, NULL);
-  self->coordinator = g_object_ref (coordinator);
+  self->source = g_object_ref (source);
   self->table = g_object_ref (table);
 
   heading = g_strdup_printf (_("%s Failed"), ferry_table_get_display_name (table));
   gtk_label_set_text (self->heading, heading);
   gtk_label_set_text (self->explanation, class_explanation (error_class));
 
-  /* The chunk number comes with the status of failed tables. */
-  status = ferry_coordinator_status (coordinator);
-  {
-    JsonArray *failed = json_object_get_array_member (json_node_get_object (status), "failed_tables");
-    for (guint i = 0; failed != NULL && i < json_array_get_length (failed); i++)
-      {
-        JsonObject *f = json_array_get_object_element (failed, i);
-        if (g_strcmp0 (json_object_get_string_member_with_default (f, "table", ""),
-                       ferry_table_get_display_name (table)) == 0 &&
-            json_object_has_member (f, "chunk"))
-          chunk = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (f, "chunk"));
-      }
-  }
+  if ((chunk_number = ferry_figure_source_get_failed_chunk (source, table)) > 0)
+    chunk = g_strdup_printf ("%u", chunk_number);
 
   add_detail (self, _("Table"), ferry_table_get_display_name (table));
   add_detail (self, _("Chunk"), chunk);
@@ -205,20 +269,21 @@ ferry_error_dialog_new_for_table (GtkWindow        *parent,
   add_detail (self, _("Hint"), ferry_error_get_hint (error));
   add_detail (self, _("Context"), ferry_error_get_context (error));
 
+  check_control (self);
   return self;
 }
 
 FerryErrorDialog *
-ferry_error_dialog_new_for_escalation (GtkWindow        *parent,
-                                       FerryCoordinator *coordinator,
-                                       const GError     *error)
+ferry_error_dialog_new_for_escalation (GtkWindow         *parent,
+                                       FerryFigureSource *source,
+                                       const GError      *error)
 {
   FerryErrorDialog *self;
 
-  g_return_val_if_fail (FERRY_IS_COORDINATOR (coordinator), NULL);
+  g_return_val_if_fail (FERRY_IS_FIGURE_SOURCE (source), NULL);
 
   self = g_object_new (FERRY_TYPE_ERROR_DIALOG, "transient-for", parent, NULL);
-  self->coordinator = g_object_ref (coordinator);
+  self->source = g_object_ref (source);
 
   gtk_label_set_text (self->heading, _("The Migration Needs You"));
   gtk_label_set_text (self->explanation,
@@ -235,6 +300,7 @@ ferry_error_dialog_new_for_escalation (GtkWindow        *parent,
   gtk_button_set_label (self->retry_button, _("_Resume"));
   gtk_button_set_label (self->abort_button, _("_Stop Migration"));
 
+  check_control (self);
   return self;
 }
 

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-coordinator.h"
+#include "ferry-figure-source.h"
 
 G_BEGIN_DECLS
 
@@ -14,14 +14,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryErrorDialog, ferry_error_dialog, FERRY, ERROR_DIALOG, AdwWindow)
 
-FerryErrorDialog *ferry_error_dialog_new_for_table      (GtkWindow        *parent,
-                                                         FerryCoordinator *coordinator,
-                                                         FerryTable       *table,
-                                                         const GError     *error,
-                                                         FerryErrorClass   error_class);
-FerryErrorDialog *ferry_error_dialog_new_for_escalation (GtkWindow        *parent,
-                                                         FerryCoordinator *coordinator,
-                                                         const GError     *error);
+FerryErrorDialog *ferry_error_dialog_new_for_table      (GtkWindow         *parent,
+                                                         FerryFigureSource *source,
+                                                         FerryTable        *table,
+                                                         const GError      *error,
+                                                         FerryErrorClass    error_class);
+FerryErrorDialog *ferry_error_dialog_new_for_escalation (GtkWindow         *parent,
+                                                         FerryFigureSource *source,
+                                                         const GError      *error);
 FerryTable       *ferry_error_dialog_get_table          (FerryErrorDialog *self);
 gboolean          ferry_error_dialog_apply              (FerryErrorDialog *self,
                                                          FerryResolution   resolution,

@@ -4,6 +4,10 @@
  * beside it the plan's figures, the selected table's details (columns,
  * size, rows, parents, children, chunks) and the batches in order.
  *
+ * The plan comes from the migration's FerryFigureSource: made here, or
+ * read back from a service (ferry-plan-document.c), whose batches and
+ * chunks are shown as the service planned them.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ferry-plan-page"
@@ -16,6 +20,7 @@
 
 #include "ferry-enum-types.h"
 #include "ferry-graph-view.h"
+#include "ferry-plan-document.h"
 #include "ferry-plan-page.h"
 
 struct _FerryPlanPage
@@ -30,8 +35,10 @@ struct _FerryPlanPage
   GtkLabel       *details_label;
   GtkListView    *batches_list;
 
-  FerryGraphView *graph;
-  FerryPlan      *plan;
+  FerryGraphView    *graph;
+  FerryFigureSource *source;
+  gulong             plan_id;
+  FerryPlan         *plan;
   FerryTable     *selected;
   GtkStringList  *batch_rows;
 };
@@ -80,7 +87,7 @@ show_details (FerryPlanPage *self)
   parents = ferry_analyzer_dup_parents (analyzer, table);
   children = ferry_analyzer_dup_children (analyzer, table);
   columns = ferry_table_get_columns (table);
-  chunks = ferry_plan_get_table_chunks (self->plan, table);
+  chunks = ferry_plan_document_get_table_chunks (self->plan, table);
 
   g_string_append_printf (text, "<b>%s</b>\n", name);
   g_string_append_printf (text, _("%s · about %" PRId64 " rows · level %d · %s"),
@@ -107,7 +114,9 @@ show_details (FerryPlanPage *self)
       g_string_append_printf (text, "\n  #%u <tt>%s</tt> (%s)", chunk->number, predicate, bytes);
     }
 
-  g_string_append_printf (text, "\n\n<b>%s</b>", _("Columns:"));
+  /* A plan read from a service names no columns. */
+  if (columns->len > 0)
+    g_string_append_printf (text, "\n\n<b>%s</b>", _("Columns:"));
   for (guint i = 0; i < columns->len; i++)
     {
       FerryColumn *column = g_ptr_array_index (columns, i);
@@ -214,7 +223,7 @@ on_batch_activate (FerryPlanPage *self,
 
   if (self->plan == NULL)
     return;
-  batches = ferry_plan_get_batches (self->plan);
+  batches = ferry_plan_document_get_batches (self->plan);
   if (position >= batches->len)
     return;
   batch = g_ptr_array_index (batches, position);
@@ -251,13 +260,14 @@ ferry_plan_page_set_plan (FerryPlanPage *self,
 {
   g_autoptr(GPtrArray) rows = NULL;
   GPtrArray *batches;
-  FerryAnalyzer *analyzer;
+  FerryPlanFigures figures;
   g_autofree char *size = NULL;
   g_autofree char *summary = NULL;
 
   g_return_if_fail (FERRY_IS_PLAN_PAGE (self));
 
-  g_set_object (&self->plan, plan);
+  if (!g_set_object (&self->plan, plan) && plan != NULL)
+    return;
   g_clear_object (&self->selected);
   show_details (self);
 
@@ -270,16 +280,13 @@ ferry_plan_page_set_plan (FerryPlanPage *self,
       return;
     }
 
-  analyzer = ferry_plan_get_analyzer (plan);
-  batches = ferry_plan_get_batches (plan);
-  size = ferry_format_bytes (ferry_plan_get_total_bytes (plan));
+  batches = ferry_plan_document_get_batches (plan);
+  ferry_plan_document_get_figures (plan, &figures);
+  size = ferry_format_bytes (figures.total_bytes);
   summary = g_strdup_printf (_("<b>%u tables</b> · %s · %u dependency levels\n"
                                "%u batches · %u chunks · %u cycles broken at %u foreign keys"),
-                             ferry_plan_get_n_tables (plan), size,
-                             ferry_analyzer_get_n_levels (analyzer), batches->len,
-                             ferry_plan_get_chunks (plan)->len,
-                             ferry_analyzer_get_cycles (analyzer)->len,
-                             ferry_analyzer_get_breaking_edges (analyzer)->len);
+                             figures.n_tables, size, figures.n_levels, figures.n_batches, figures.n_chunks,
+                             figures.n_cycles, figures.n_breaking_edges);
   gtk_label_set_markup (self->summary_label, summary);
 
   rows = g_ptr_array_new_with_free_func (g_free);
@@ -301,6 +308,34 @@ ferry_plan_page_set_plan (FerryPlanPage *self,
                           (const char * const *)rows->pdata);
 
   gtk_stack_set_visible_child_name (self->stack, "plan");
+}
+
+static void
+on_plan_changed (FerryPlanPage *self)
+{
+  ferry_plan_page_set_plan (self, ferry_figure_source_get_plan (self->source));
+}
+
+/**
+ * ferry_plan_page_set_source:
+ * @source: (nullable): the migration whose plan to show, as it comes
+ */
+void
+ferry_plan_page_set_source (FerryPlanPage     *self,
+                            FerryFigureSource *source)
+{
+  g_return_if_fail (FERRY_IS_PLAN_PAGE (self));
+  g_return_if_fail (source == NULL || FERRY_IS_FIGURE_SOURCE (source));
+
+  if (self->source == source)
+    return;
+
+  if (self->source != NULL)
+    g_clear_signal_handler (&self->plan_id, self->source);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    self->plan_id = g_signal_connect_swapped (source, "notify::plan", G_CALLBACK (on_plan_changed), self);
+  ferry_plan_page_set_plan (self, source != NULL ? ferry_figure_source_get_plan (source) : NULL);
 }
 
 FerryPlan *
@@ -336,6 +371,7 @@ ferry_plan_page_dispose (GObject *object)
 {
   FerryPlanPage *self = (FerryPlanPage *)object;
 
+  ferry_plan_page_set_source (self, NULL);
   g_clear_object (&self->plan);
   g_clear_object (&self->selected);
 

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "ferry-figure-source.h"
 #include "ferry-plan.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryPlanPage, ferry_plan_page, FERRY, PLAN_PAGE, AdwBin)
 
+void        ferry_plan_page_set_source    (FerryPlanPage     *self,
+                                           FerryFigureSource *source);
 void        ferry_plan_page_set_plan      (FerryPlanPage *self,
                                            FerryPlan     *plan);
 FerryPlan  *ferry_plan_page_get_plan      (FerryPlanPage *self);

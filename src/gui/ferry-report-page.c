@@ -1,7 +1,8 @@
 /* ferry-report-page.c
  *
  * The end of the flow: the outcome and its figures, and the reports —
- * opened in the browser (where they print), or exported.
+ * opened in the browser (where they print), or exported. The figures
+ * come from the migration's FerryFigureSource, local or in a service.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +13,6 @@
 #include <glib/gi18n.h>
 
 #include "ferry-enum-types.h"
-#include "ferry-monitor.h"
 #include "ferry-report-page.h"
 
 struct _FerryReportPage
@@ -26,7 +26,7 @@ struct _FerryReportPage
   AdwPreferencesGroup *figures_group;
   AdwActionRow        *last_report_row;
 
-  FerryCoordinator    *coordinator;
+  FerryFigureSource   *source;
   GPtrArray           *figure_rows;
   gulong               state_id;
 };
@@ -52,11 +52,12 @@ add_figure (FerryReportPage *self,
 void
 ferry_report_page_refresh (FerryReportPage *self)
 {
-  FerryCoordinator *c = self->coordinator;
+  FerryFigureSource *source = self->source;
+  FerryFigures figures;
   FerryState state;
   FerryTableList *tables;
   g_autoptr(JsonNode) validation = NULL;
-  JsonArray *parts;
+  JsonArray *parts = NULL;
   guint mismatches = 0;
   g_autofree char *rows = NULL;
   g_autofree char *bytes = NULL;
@@ -72,23 +73,26 @@ ferry_report_page_refresh (FerryReportPage *self)
     adw_preferences_group_remove (self->figures_group, g_ptr_array_index (self->figure_rows, i));
   g_ptr_array_set_size (self->figure_rows, 0);
 
-  if (c == NULL)
+  if (source == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  state = ferry_coordinator_get_state (c);
+  state = ferry_figure_source_get_state (source);
   if (state != FERRY_STATE_COMPLETED && state != FERRY_STATE_STOPPED && state != FERRY_STATE_ERROR)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  tables = ferry_coordinator_get_tables (c);
-  validation = ferry_coordinator_get_validation (c);
-  parts = json_node_get_array (validation);
-  for (guint i = 0; i < json_array_get_length (parts); i++)
+  ferry_figure_source_get_figures (source, &figures);
+  tables = ferry_figure_source_get_tables (source);
+  /* A service keeps its validation in the completion report. */
+  validation = ferry_figure_source_dup_validation (source);
+  if (validation != NULL && JSON_NODE_HOLDS_ARRAY (validation))
+    parts = json_node_get_array (validation);
+  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
     if (!json_object_get_boolean_member (json_array_get_object_element (parts, i), "matches"))
       mismatches++;
 
@@ -100,34 +104,37 @@ ferry_report_page_refresh (FerryReportPage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->outcome_icon), "success");
       gtk_label_set_text (self->outcome_title, _("Migration Completed"));
       gtk_label_set_text (self->outcome_description,
-                          json_array_get_length (parts) > 0
+                          parts != NULL && json_array_get_length (parts) > 0
                             ? _("Every table arrived, and both sides agree.")
                             : _("Every table arrived."));
     }
   else
     {
-      GError *error = ferry_coordinator_get_last_error (c);
+      const char *error = ferry_figure_source_get_last_error (source);
 
       gtk_image_set_from_icon_name (self->outcome_icon, state == FERRY_STATE_STOPPED ? "media-playback-stop-symbolic"
                                                                                       : "dialog-warning-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->outcome_icon), "warning");
       gtk_label_set_text (self->outcome_title, state == FERRY_STATE_STOPPED ? _("Migration Stopped")
                                                                               : _("Migration Needs Attention"));
-      gtk_label_set_text (self->outcome_description, error ? error->message
-                                                           : _("Start again to resume from the journal."));
+      gtk_label_set_text (self->outcome_description, error ? error : _("Start again to resume from the journal."));
     }
 
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, ferry_coordinator_get_migration_id (c));
-  rows = g_strdup_printf ("%" G_GUINT64_FORMAT, ferry_coordinator_get_rows_done (c));
-  bytes = ferry_format_bytes (ferry_coordinator_get_bytes_done (c));
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, figures.migration_id);
+  rows = g_strdup_printf ("%" G_GUINT64_FORMAT, figures.rows_done);
+  bytes = ferry_format_bytes (figures.bytes_done);
   tables_text = g_strdup_printf (_("%u completed · %u failed · %u skipped"),
                                  ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED),
                                  ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_FAILED),
                                  ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED));
-  validation_text = json_array_get_length (parts) > 0
-    ? g_strdup_printf (_("%u parts match · %u differ"), json_array_get_length (parts) - mismatches, mismatches)
-    : g_strdup (_("not validated"));
-  rate = ferry_format_bytes ((guint64)ferry_monitor_get_average_bytes_per_second (ferry_coordinator_get_monitor (c)));
+  if (parts == NULL)
+    validation_text = g_strdup (_("in the completion report"));
+  else if (json_array_get_length (parts) > 0)
+    validation_text = g_strdup_printf (_("%u parts match · %u differ"), json_array_get_length (parts) - mismatches,
+                                       mismatches);
+  else
+    validation_text = g_strdup (_("not validated"));
+  rate = ferry_format_bytes ((guint64)figures.average_bytes_per_second);
   throughput = g_strdup_printf (_("%s/s on average"), rate);
 
   add_figure (self, _("Journal id"), id);
@@ -149,17 +156,17 @@ ferry_report_page_set_last_report (FerryReportPage *self,
 }
 
 void
-ferry_report_page_set_coordinator (FerryReportPage  *self,
-                                   FerryCoordinator *coordinator)
+ferry_report_page_set_source (FerryReportPage   *self,
+                              FerryFigureSource *source)
 {
   g_return_if_fail (FERRY_IS_REPORT_PAGE (self));
+  g_return_if_fail (source == NULL || FERRY_IS_FIGURE_SOURCE (source));
 
-  if (self->coordinator != NULL)
-    g_clear_signal_handler (&self->state_id, self->coordinator);
-  g_set_object (&self->coordinator, coordinator);
-  if (coordinator != NULL)
-    self->state_id = g_signal_connect_swapped (coordinator, "state-changed",
-                                               G_CALLBACK (ferry_report_page_refresh), self);
+  if (self->source != NULL)
+    g_clear_signal_handler (&self->state_id, self->source);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    self->state_id = g_signal_connect_swapped (source, "state-changed", G_CALLBACK (ferry_report_page_refresh), self);
   ferry_report_page_refresh (self);
 }
 
@@ -168,7 +175,7 @@ ferry_report_page_dispose (GObject *object)
 {
   FerryReportPage *self = (FerryReportPage *)object;
 
-  ferry_report_page_set_coordinator (self, NULL);
+  ferry_report_page_set_source (self, NULL);
   g_clear_pointer (&self->figure_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_report_page_parent_class)->dispose (object);

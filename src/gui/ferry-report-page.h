@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "ferry-coordinator.h"
+#include "ferry-figure-source.h"
 
 G_BEGIN_DECLS
 
@@ -14,10 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryReportPage, ferry_report_page, FERRY, REPORT_PAGE, AdwBin)
 
-void ferry_report_page_set_coordinator (FerryReportPage  *self,
-                                        FerryCoordinator *coordinator);
-void ferry_report_page_refresh         (FerryReportPage  *self);
-void ferry_report_page_set_last_report (FerryReportPage  *self,
-                                        const char       *path);
+void ferry_report_page_set_source      (FerryReportPage   *self,
+                                        FerryFigureSource *source);
+void ferry_report_page_refresh         (FerryReportPage   *self);
+void ferry_report_page_set_last_report (FerryReportPage   *self,
+                                        const char        *path);
 
 G_END_DECLS

@@ -1,9 +1,10 @@
 /* ferry-throughput-chart.c
  *
- * The monitor's time series as an area chart: MB/s over elapsed time,
- * with a light grid and labelled axes. The series is reduced to one
- * point per few pixels before drawing, so a long run draws as fast as a
- * short one.
+ * The time series of a migration (its FerryFigureSource's samples: the
+ * local monitor's, or those a service streams) as an area chart: MB/s
+ * over elapsed time, with a light grid and labelled axes. The series is
+ * reduced to one point per few pixels before drawing, so a long run
+ * draws as fast as a short one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,24 +19,24 @@
 
 #include "ferry-throughput-chart.h"
 
-#define AXIS_LEFT   56.0
+#define AXIS_LEFT   56.0  /* at least: wider when the rate labels are */
 #define AXIS_BOTTOM 22.0
 #define PAD_TOP     10.0
 #define PAD_RIGHT   12.0
 
 struct _FerryThroughputChart
 {
-  GtkWidget     parent_instance;
+  GtkWidget          parent_instance;
 
-  FerryMonitor *monitor;
-  gulong        sampled_id;
+  FerryFigureSource *source;
+  gulong             sampled_id;
 };
 
 G_DEFINE_FINAL_TYPE (FerryThroughputChart, ferry_throughput_chart, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_MONITOR,
+  PROP_SOURCE,
   N_PROPS
 };
 
@@ -111,14 +112,12 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
   FerryThroughputChart *self = FERRY_THROUGHPUT_CHART (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double plot_w = width - AXIS_LEFT - PAD_RIGHT;
+  double axis_left = AXIS_LEFT;
+  double plot_w;
   double plot_h = height - AXIS_BOTTOM - PAD_TOP;
-  GArray *samples = self->monitor ? ferry_monitor_get_samples (self->monitor) : NULL;
+  GArray *samples = self->source ? ferry_figure_source_get_samples (self->source) : NULL;
   GdkRGBA fg, grid, accent, fill;
   double max_rate = 0, max_time = 0, y_max;
-
-  if (plot_w < 20 || plot_h < 20)
-    return;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   grid = fg;
@@ -139,18 +138,33 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
   y_max = nice_ceiling (MAX (max_rate * 1.1, 1.0));
   max_time = MAX (max_time, 10.0);
 
+  /* Room for the widest rate label ("1.00 MB/s" is wider than "0 MB/s"). */
+  for (int i = 0; i <= 4; i++)
+    {
+      g_autofree char *label = format_rate (y_max * i / 4.0, y_max);
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
+      int label_width;
+
+      pango_layout_get_pixel_size (layout, &label_width, NULL);
+      axis_left = MAX (axis_left, label_width + 12.0);
+      g_object_unref (layout);
+    }
+  plot_w = width - axis_left - PAD_RIGHT;
+  if (plot_w < 20 || plot_h < 20)
+    return;
+
   /* Grid and axis labels: four horizontal lines. */
   for (int i = 0; i <= 4; i++)
     {
       double y = PAD_TOP + plot_h - plot_h * i / 4.0;
       g_autofree char *label = format_rate (y_max * i / 4.0, y_max);
 
-      gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (AXIS_LEFT, y, plot_w, 1));
-      draw_text (snapshot, widget, label, AXIS_LEFT - 6, y, 1.0, &fg);
+      gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (axis_left, y, plot_w, 1));
+      draw_text (snapshot, widget, label, axis_left - 6, y, 1.0, &fg);
     }
   for (int i = 0; i <= 4; i++)
     {
-      double x = AXIS_LEFT + plot_w * i / 4.0;
+      double x = axis_left + plot_w * i / 4.0;
       g_autofree char *label = format_elapsed (max_time * i / 4.0);
 
       draw_text (snapshot, widget, label, x, PAD_TOP + plot_h + AXIS_BOTTOM / 2 + 2,
@@ -160,7 +174,7 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
   if (samples == NULL || samples->len < 2)
     {
       draw_text (snapshot, widget, _("Throughput appears here as the migration runs"),
-                 AXIS_LEFT + plot_w / 2, PAD_TOP + plot_h / 2, 0.5, &fg);
+                 axis_left + plot_w / 2, PAD_TOP + plot_h / 2, 0.5, &fg);
       return;
     }
 
@@ -168,11 +182,11 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
   {
     cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
     guint buckets = MAX (2, (guint)(plot_w / 2));
-    double last_x = AXIS_LEFT, last_y = PAD_TOP + plot_h;
+    double last_x = axis_left, last_y = PAD_TOP + plot_h;
     gboolean started = FALSE;
     guint i = 0;
 
-    cairo_move_to (cr, AXIS_LEFT, PAD_TOP + plot_h);
+    cairo_move_to (cr, axis_left, PAD_TOP + plot_h);
     for (guint b = 0; b < buckets && i < samples->len; b++)
       {
         double bucket_end = max_time * (b + 1) / buckets;
@@ -190,7 +204,7 @@ ferry_throughput_chart_snapshot (GtkWidget   *widget,
         if (peak < 0)
           continue;
 
-        last_x = AXIS_LEFT + plot_w * (t / max_time);
+        last_x = axis_left + plot_w * (t / max_time);
         last_y = PAD_TOP + plot_h - plot_h * MIN (peak / y_max, 1.0);
         cairo_line_to (cr, last_x, last_y);
         started = TRUE;
@@ -234,7 +248,7 @@ ferry_throughput_chart_dispose (GObject *object)
 {
   FerryThroughputChart *self = (FerryThroughputChart *)object;
 
-  ferry_throughput_chart_set_monitor (self, NULL);
+  ferry_throughput_chart_set_source (self, NULL);
 
   G_OBJECT_CLASS (ferry_throughput_chart_parent_class)->dispose (object);
 }
@@ -249,8 +263,8 @@ ferry_throughput_chart_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MONITOR:
-      g_value_set_object (value, self->monitor);
+    case PROP_SOURCE:
+      g_value_set_object (value, self->source);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -267,8 +281,8 @@ ferry_throughput_chart_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_MONITOR:
-      ferry_throughput_chart_set_monitor (self, g_value_get_object (value));
+    case PROP_SOURCE:
+      ferry_throughput_chart_set_source (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -287,8 +301,8 @@ ferry_throughput_chart_class_init (FerryThroughputChartClass *klass)
   widget_class->snapshot = ferry_throughput_chart_snapshot;
   widget_class->measure = ferry_throughput_chart_measure;
 
-  properties[PROP_MONITOR] =
-    g_param_spec_object ("monitor", NULL, NULL, FERRY_TYPE_MONITOR,
+  properties[PROP_SOURCE] =
+    g_param_spec_object ("source", NULL, NULL, FERRY_TYPE_FIGURE_SOURCE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -310,27 +324,28 @@ ferry_throughput_chart_new (void)
 }
 
 void
-ferry_throughput_chart_set_monitor (FerryThroughputChart *self,
-                                    FerryMonitor         *monitor)
+ferry_throughput_chart_set_source (FerryThroughputChart *self,
+                                   FerryFigureSource    *source)
 {
   g_return_if_fail (FERRY_IS_THROUGHPUT_CHART (self));
+  g_return_if_fail (source == NULL || FERRY_IS_FIGURE_SOURCE (source));
 
-  if (self->monitor == monitor)
+  if (self->source == source)
     return;
 
-  if (self->monitor != NULL)
-    g_clear_signal_handler (&self->sampled_id, self->monitor);
-  g_set_object (&self->monitor, monitor);
-  if (monitor != NULL)
-    self->sampled_id = g_signal_connect_swapped (monitor, "sampled", G_CALLBACK (gtk_widget_queue_draw), self);
+  if (self->source != NULL)
+    g_clear_signal_handler (&self->sampled_id, self->source);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    self->sampled_id = g_signal_connect_swapped (source, "sampled", G_CALLBACK (gtk_widget_queue_draw), self);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
 
-FerryMonitor *
-ferry_throughput_chart_get_monitor (FerryThroughputChart *self)
+FerryFigureSource *
+ferry_throughput_chart_get_source (FerryThroughputChart *self)
 {
   g_return_val_if_fail (FERRY_IS_THROUGHPUT_CHART (self), NULL);
-  return self->monitor;
+  return self->source;
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ferry-figure-source.h"
 #include "ferry-monitor.h"
 
 G_BEGIN_DECLS
@@ -14,9 +15,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryThroughputChart, ferry_throughput_chart, FERRY, THROUGHPUT_CHART, GtkWidget)
 
-GtkWidget    *ferry_throughput_chart_new         (void);
-void          ferry_throughput_chart_set_monitor (FerryThroughputChart *self,
-                                                  FerryMonitor         *monitor);
-FerryMonitor *ferry_throughput_chart_get_monitor (FerryThroughputChart *self);
+GtkWidget         *ferry_throughput_chart_new        (void);
+void               ferry_throughput_chart_set_source (FerryThroughputChart *self,
+                                                      FerryFigureSource    *source);
+FerryFigureSource *ferry_throughput_chart_get_source (FerryThroughputChart *self);
 
 G_END_DECLS

@@ -6,8 +6,10 @@
 
 #include "ferry-connections-page.h"
 #include "ferry-dashboard-page.h"
+#include "ferry-figure-source.h"
 #include "ferry-plan-page.h"
 #include "ferry-readiness-page.h"
+#include "ferry-remote.h"
 #include "ferry-report-page.h"
 #include "ferry-window.h"
 
@@ -26,25 +28,41 @@ struct _FerryWindow
   /* Template widgets */
   AdwViewSwitcherTitle *switcher_title;
   GtkLabel             *state_label;
+  GtkWidget            *service_box;
+  GtkLabel             *service_label;
   GtkButton            *start_button;
   GtkButton            *pause_button;
   GtkButton            *resume_button;
   GtkButton            *stop_button;
   GtkInfoBar           *resume_bar;
   GtkLabel             *resume_label;
+  GtkInfoBar           *reconnect_bar;
+  GtkLabel             *reconnect_label;
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
+  GtkStack             *connections_stack;
   FerryConnectionsPage *connections_page;
+  AdwStatusPage        *attached_status;
+  GtkStack             *readiness_stack;
   FerryReadinessPage   *readiness_page;
+  AdwStatusPage        *server_readiness_status;
+  AdwPreferencesGroup  *server_checks_group;
+  GtkLabel             *server_readiness_summary;
   FerryPlanPage        *plan_page;
   FerryDashboardPage   *dashboard_page;
   FerryReportPage      *report_page;
 
-  /* The migration */
+  /* The migration: a local coordinator, or a service attached to; the
+   * pages read either through the source. */
   GSettings            *settings;
   FerryConfig          *config;
   FerryCoordinator     *coordinator;
+  FerryRemote          *remote;
+  FerryFigureSource    *source;
   GCancellable         *cancellable;
+  GPtrArray            *server_check_rows;
+  JsonNode             *server_readiness;   /* GET readiness, when known */
+  char                 *control_tooltips[4];
   GtkFileChooserNative *chooser;
   GtkWindow            *error_dialog;
   GQueue                failed_tables;   /* FailedTable* waiting for the dialog */
@@ -58,6 +76,24 @@ struct _FerryWindow
 };
 
 void failed_table_free                      (FailedTable *failed);
+void ferry_window_toast                     (FerryWindow *self,
+                                             const char  *message);
+void ferry_window_update_actions            (FerryWindow *self);
+void ferry_window_set_source                (FerryWindow       *self,
+                                             FerryFigureSource *source);
+void ferry_window_queue_failed_table        (FerryWindow       *self,
+                                             FerryTable        *table,
+                                             const GError      *error,
+                                             FerryErrorClass    error_class);
+void ferry_window_present_escalation        (FerryWindow       *self,
+                                             const GError      *error);
+
+/* ferry-window-remote.c */
+void ferry_window_remote_init               (FerryWindow *self);
+void ferry_window_remote_class_init         (GtkWidgetClass *widget_class);
+gboolean ferry_window_remote_checks_failed  (FerryWindow *self);
+void ferry_window_remote_reload_readiness   (FerryWindow *self);
+void ferry_window_remote_dispose            (FerryWindow *self);
 
 /* ferry-window-report.c */
 void ferry_window_write_completion_report   (FerryWindow *self);

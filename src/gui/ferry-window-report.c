@@ -1,6 +1,11 @@
 /* ferry-window-report.c — the window's reports: opened, exported, and
  * the completion report written at the end of every run
  *
+ * Reports come from the migration's FerryFigureSource: rendered here
+ * for a local run, fetched from the service (GET reports/KIND) for one
+ * attached to; either way they are written to a file, then opened,
+ * announced or listed on the Report page.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ferry-window"
@@ -80,7 +85,7 @@ rendered (GObject      *object,
   RenderData *data = user_data;
   FerryWindow *self = data->window;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = ferry_report_render_finish (FERRY_REPORT (object), result, &error);
+  g_autoptr(GBytes) bytes = ferry_figure_source_report_finish (FERRY_FIGURE_SOURCE (object), result, &error);
 
   if (bytes == NULL ||
       !g_file_set_contents_full (data->path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
@@ -129,18 +134,16 @@ render_to (FerryWindow       *self,
            const char        *path,
            After              after)
 {
-  g_autoptr(FerryReport) report = NULL;
   RenderData *data;
 
-  if (self->coordinator == NULL)
+  if (self->source == NULL)
     return;
 
-  report = ferry_report_new_from_coordinator (self->coordinator);
   data = g_new0 (RenderData, 1);
   data->window = g_object_ref (self);
   data->path = g_strdup (path);
   data->after = after;
-  ferry_report_render_async (report, kind, format, self->cancellable, rendered, data);
+  ferry_figure_source_report_async (self->source, kind, format, self->cancellable, rendered, data);
 }
 
 static char *
@@ -148,9 +151,8 @@ default_path (FerryWindow       *self,
               FerryReportKind    kind,
               FerryReportFormat  format)
 {
-  g_autoptr(FerryReport) report = ferry_report_new_from_coordinator (self->coordinator);
   g_autofree char *dir = reports_directory (self);
-  g_autofree char *name = ferry_report_suggest_filename (report, kind, format);
+  g_autofree char *name = ferry_figure_source_suggest_report_filename (self->source, kind, format);
 
   return g_build_filename (dir, name, NULL);
 }
@@ -162,7 +164,7 @@ ferry_window_write_completion_report (FerryWindow *self)
 
   g_return_if_fail (FERRY_IS_WINDOW (self));
 
-  if (self->coordinator == NULL)
+  if (self->source == NULL)
     return;
 
   path = default_path (self, FERRY_REPORT_KIND_COMPLETION, FERRY_REPORT_FORMAT_HTML);
@@ -178,6 +180,8 @@ ferry_window_open_report_action (GtkWidget  *widget,
   FerryReportKind kind = kind_from_nick (g_variant_get_string (parameter, NULL));
   g_autofree char *path = NULL;
 
+  if (self->source == NULL)
+    return;
   path = default_path (self, kind, FERRY_REPORT_FORMAT_HTML);
   render_to (self, kind, FERRY_REPORT_FORMAT_HTML, path, AFTER_OPEN);
 }
@@ -196,7 +200,8 @@ on_export_response (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
-      FerryReportKind kind = ferry_coordinator_get_state (data->window->coordinator) == FERRY_STATE_COMPLETED
+      FerryFigureSource *source = data->window->source;
+      FerryReportKind kind = source != NULL && ferry_figure_source_get_state (source) == FERRY_STATE_COMPLETED
                              ? FERRY_REPORT_KIND_COMPLETION : FERRY_REPORT_KIND_PROGRESS;
 
       render_to (data->window, kind, data->format, path, AFTER_SAVE);
@@ -215,18 +220,16 @@ ferry_window_export_report_action (GtkWidget  *widget,
   FerryWindow *self = FERRY_WINDOW (widget);
   FerryReportFormat format = format_from_nick (g_variant_get_string (parameter, NULL));
   GtkFileChooserNative *chooser;
-  g_autoptr(FerryReport) report = NULL;
   g_autofree char *name = NULL;
   ExportData *data;
   FerryReportKind kind;
 
-  if (self->coordinator == NULL)
+  if (self->source == NULL)
     return;
 
-  kind = ferry_coordinator_get_state (self->coordinator) == FERRY_STATE_COMPLETED
+  kind = ferry_figure_source_get_state (self->source) == FERRY_STATE_COMPLETED
          ? FERRY_REPORT_KIND_COMPLETION : FERRY_REPORT_KIND_PROGRESS;
-  report = ferry_report_new_from_coordinator (self->coordinator);
-  name = ferry_report_suggest_filename (report, kind, format);
+  name = ferry_figure_source_suggest_report_filename (self->source, kind, format);
 
   chooser = gtk_file_chooser_native_new (_("Export Report"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);

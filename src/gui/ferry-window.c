@@ -2,10 +2,15 @@
  *
  * The window owns the migration's configuration and coordinator and
  * walks the user through the flow: Connections → Readiness → Plan →
- * Migration → Report. The header bar shows the coordinator's state and
+ * Migration → Report. The header bar shows the migration's state and
  * the Start / Pause / Resume / Stop controls, enabled per state in one
- * place (update_actions). Every database call happens in the core's
- * threads; the window only reacts to results and signals.
+ * place (ferry_window_update_actions). Every database call happens in
+ * the core's threads; the window only reacts to results and signals.
+ *
+ * The pages and the controls read the migration through a
+ * FerryFigureSource: a FerryLocalSource around the coordinator, or a
+ * FerryRemote when the window is attached to `ferry-cli serve`
+ * (ferry-window-remote.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +26,8 @@
 #include "ferry-dashboard-page.h"
 #include "ferry-enum-types.h"
 #include "ferry-error-dialog.h"
+#include "ferry-error.h"
+#include "ferry-local-source.h"
 #include "ferry-plan-page.h"
 #include "ferry-preferences-window.h"
 #include "ferry-readiness-page.h"
@@ -40,9 +47,9 @@ static const char * const preference_keys[] = {
   NULL
 };
 
-static void
-toast (FerryWindow *self,
-       const char  *message)
+void
+ferry_window_toast (FerryWindow *self,
+                    const char  *message)
 {
   AdwToast *t = adw_toast_new (message);
   adw_toast_set_timeout (t, 6);
@@ -64,11 +71,17 @@ ferry_window_get_page (FerryWindow *self)
   return adw_view_stack_get_visible_child_name (self->view_stack);
 }
 
+/* The page itself, inside whatever holds it on the view stack. */
 GtkWidget *
 ferry_window_get_page_widget (FerryWindow *self,
                               const char  *name)
 {
   g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (name, "connections") == 0)
+    return GTK_WIDGET (self->connections_page);
+  if (g_strcmp0 (name, "readiness") == 0)
+    return GTK_WIDGET (self->readiness_page);
   return adw_view_stack_get_child_by_name (self->view_stack, name);
 }
 
@@ -104,34 +117,60 @@ state_css (FerryState state)
     }
 }
 
+/* What the controls say when the token may only watch. */
 static void
-update_actions (FerryWindow *self)
+set_control_tooltips (FerryWindow *self,
+                      gboolean     read_only)
+{
+  GtkButton *buttons[] = { self->start_button, self->pause_button, self->resume_button, self->stop_button };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (buttons[i]),
+                                 read_only ? _("This token may only watch: starting, pausing, resuming and "
+                                               "stopping need a control token")
+                                           : self->control_tooltips[i]);
+}
+
+void
+ferry_window_update_actions (FerryWindow *self)
 {
   FerryCoordinator *c = self->coordinator;
-  FerryState state = c ? ferry_coordinator_get_state (c) : FERRY_STATE_INITIALIZING;
-  gboolean pausing = c && ferry_coordinator_is_pausing (c);
-  gboolean has_work = c && ferry_coordinator_get_migration_id (c) > 0;
+  FerryFigureSource *source = self->source;
+  FerryState state = source ? ferry_figure_source_get_state (source) : FERRY_STATE_INITIALIZING;
+  gboolean pausing = source && ferry_figure_source_is_pausing (source);
+  gboolean attached = self->remote != NULL;
+  gboolean reachable = !attached || ferry_remote_get_connected (self->remote);
+  gboolean control = source != NULL && ferry_figure_source_get_can_control (source) && reachable;
+  FerryFigures figures = { 0 };
+  gboolean has_work;
   g_autofree char *label = NULL;
   const char *css;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect", !self->busy &&
+  if (source != NULL)
+    ferry_figure_source_get_figures (source, &figures);
+  has_work = figures.migration_id > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect", !attached && !self->busy &&
                                  (c == NULL || (state != FERRY_STATE_RUNNING && state != FERRY_STATE_PAUSED)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-config", !attached);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.detach", attached);
   /* Checks re-read both catalogs: only before a run holds them. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rerun-checks", !self->busy && c != NULL &&
                                  ferry_coordinator_get_validator (c) != NULL &&
                                  state == FERRY_STATE_READY);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply-fix", !self->busy && c != NULL &&
                                  state == FERRY_STATE_READY);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !self->busy && c != NULL &&
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !self->busy && control &&
                                  (state == FERRY_STATE_READY || state == FERRY_STATE_STOPPED));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", c != NULL && state == FERRY_STATE_RUNNING && !pausing);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume", c != NULL &&
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", control && state == FERRY_STATE_RUNNING && !pausing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume", control &&
                                  (state == FERRY_STATE_PAUSED || state == FERRY_STATE_ERROR || pausing) && has_work);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", c != NULL &&
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", control &&
                                  (state == FERRY_STATE_RUNNING || state == FERRY_STATE_PAUSED ||
                                   state == FERRY_STATE_ERROR) && has_work);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", has_work);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report", has_work);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", has_work && reachable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report", has_work && reachable);
+  set_control_tooltips (self, source != NULL && !ferry_figure_source_get_can_control (source));
 
   /* Pause and Resume share the place. */
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), !(state == FERRY_STATE_PAUSED || state == FERRY_STATE_ERROR || pausing));
@@ -139,16 +178,18 @@ update_actions (FerryWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), state != FERRY_STATE_RUNNING && state != FERRY_STATE_PAUSED &&
                           state != FERRY_STATE_ERROR && state != FERRY_STATE_COMPLETED);
   gtk_button_set_label (self->start_button,
-                        c && ferry_coordinator_get_resuming (c) ? _("_Resume Migration") : _("_Start"));
+                        source && ferry_figure_source_get_resuming (source) ? _("_Resume Migration") : _("_Start"));
 
-  if (c == NULL)
+  if (source == NULL)
     label = g_strdup (self->busy ? _("Connecting…") : _("Not connected"));
+  else if (!reachable)
+    label = g_strdup (_("Reconnecting…"));
   else if (self->busy)
     label = g_strdup (_("Checking…"));
   else if (pausing)
     label = g_strdup (_("Pausing…"));
   else if (state == FERRY_STATE_RUNNING)
-    label = g_strdup_printf ("%s · %.0f%%", ferry_state_to_string (state), 100.0 * ferry_coordinator_get_fraction (c));
+    label = g_strdup_printf ("%s · %.0f%%", ferry_state_to_string (state), 100.0 * ferry_figure_source_get_fraction (source));
   else
     label = g_strdup (ferry_state_to_string (state));
   gtk_label_set_text (self->state_label, label);
@@ -156,7 +197,7 @@ update_actions (FerryWindow *self)
   for (guint i = 0; i < 4; i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_label),
                                  (const char *[]) { "accent", "success", "error", "warning" }[i]);
-  css = c ? state_css (state) : NULL;
+  css = source && reachable ? state_css (state) : NULL;
   if (css != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), css);
 }
@@ -170,7 +211,7 @@ static void
 on_error_dialog_destroyed (FerryWindow *self)
 {
   self->error_dialog = NULL;
-  update_actions (self);
+  ferry_window_update_actions (self);
   show_next_error (self);
 }
 
@@ -190,14 +231,14 @@ show_next_error (FerryWindow *self)
 {
   FailedTable *failed;
 
-  if (self->error_dialog != NULL || self->coordinator == NULL)
+  if (self->error_dialog != NULL || self->source == NULL)
     return;
 
   while ((failed = g_queue_pop_head (&self->failed_tables)) != NULL)
     {
       if (ferry_table_get_status (failed->table) == FERRY_TABLE_STATUS_FAILED)
         {
-          present_error_dialog (self, ferry_error_dialog_new_for_table (GTK_WINDOW (self), self->coordinator,
+          present_error_dialog (self, ferry_error_dialog_new_for_table (GTK_WINDOW (self), self->source,
                                                                         failed->table, failed->error,
                                                                         failed->error_class));
           failed_table_free (failed);
@@ -215,11 +256,12 @@ failed_table_free (FailedTable *failed)
   g_free (failed);
 }
 
-static void
-on_table_failed (FerryWindow      *self,
-                 FerryTable       *table,
-                 GError           *error,
-                 FerryErrorClass   error_class)
+/* A failed table waits its turn for the dialog. */
+void
+ferry_window_queue_failed_table (FerryWindow     *self,
+                                 FerryTable      *table,
+                                 const GError    *error,
+                                 FerryErrorClass  error_class)
 {
   FailedTable *failed = g_new0 (FailedTable, 1);
 
@@ -239,16 +281,24 @@ on_escalated (FerryWindow  *self,
   if (ferry_config_get_notifications_enabled (self->config) && app != NULL)
     ferry_application_notify (app, "escalated", _("Migration needs you"), error->message, TRUE);
 
-  /* Failed tables have their own dialogs. */
-  if (self->error_dialog != NULL || !g_queue_is_empty (&self->failed_tables))
-    return;
-  if (ferry_table_list_count_status (ferry_coordinator_get_tables (self->coordinator), FERRY_TABLE_STATUS_FAILED) > 0)
-    return;
-
-  present_error_dialog (self, ferry_error_dialog_new_for_escalation (GTK_WINDOW (self), self->coordinator, error));
+  ferry_window_present_escalation (self, error);
 }
 
-/* Coordinator */
+/* The migration waits for the user: unless failed tables have their
+ * own dialogs, ask to resume or stop. */
+void
+ferry_window_present_escalation (FerryWindow  *self,
+                                 const GError *error)
+{
+  if (self->error_dialog != NULL || !g_queue_is_empty (&self->failed_tables) || self->source == NULL)
+    return;
+  if (ferry_table_list_count_status (ferry_figure_source_get_tables (self->source), FERRY_TABLE_STATUS_FAILED) > 0)
+    return;
+
+  present_error_dialog (self, ferry_error_dialog_new_for_escalation (GTK_WINDOW (self), self->source, error));
+}
+
+/* The migration */
 
 static void
 on_state_changed (FerryWindow *self,
@@ -258,7 +308,7 @@ on_state_changed (FerryWindow *self,
   FerryApplication *app = FERRY_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   gboolean notify = ferry_config_get_notifications_enabled (self->config) && app != NULL;
 
-  update_actions (self);
+  ferry_window_update_actions (self);
 
   switch (new_state)
     {
@@ -306,39 +356,52 @@ static void
 on_progress (FerryWindow *self)
 {
   /* The header's percentage; the dashboard refreshes itself. */
-  if (self->coordinator != NULL && ferry_coordinator_get_state (self->coordinator) == FERRY_STATE_RUNNING)
-    update_actions (self);
+  if (self->source != NULL && ferry_figure_source_get_state (self->source) == FERRY_STATE_RUNNING)
+    ferry_window_update_actions (self);
+}
+
+/**
+ * ferry_window_set_source:
+ * @source: (nullable): the migration the pages and the controls show
+ */
+void
+ferry_window_set_source (FerryWindow       *self,
+                         FerryFigureSource *source)
+{
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+
+  g_set_object (&self->source, source);
+  g_queue_clear_full (&self->failed_tables, (GDestroyNotify)failed_table_free);
+
+  if (source != NULL)
+    {
+      g_signal_connect_object (source, "state-changed", G_CALLBACK (on_state_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "state-changed", G_CALLBACK (on_rest_close), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "table-failed", G_CALLBACK (ferry_window_queue_failed_table), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "escalated", G_CALLBACK (on_escalated), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "notify::pausing", G_CALLBACK (ferry_window_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "notify::can-control", G_CALLBACK (ferry_window_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (source, "sampled", G_CALLBACK (on_progress), self, G_CONNECT_SWAPPED);
+    }
+
+  ferry_dashboard_page_set_source (self->dashboard_page, source);
+  ferry_report_page_set_source (self->report_page, source);
+  ferry_plan_page_set_source (self->plan_page, source);
+  ferry_window_update_actions (self);
 }
 
 static void
 set_coordinator (FerryWindow      *self,
                  FerryCoordinator *coordinator)
 {
-  if (self->coordinator != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->coordinator, self);
-      g_signal_handlers_disconnect_by_data (ferry_coordinator_get_monitor (self->coordinator), self);
-    }
+  g_autoptr(FerryLocalSource) source = coordinator != NULL ? ferry_local_source_new (coordinator) : NULL;
 
   g_set_object (&self->coordinator, coordinator);
-  g_queue_clear_full (&self->failed_tables, (GDestroyNotify)failed_table_free);
-
-  if (coordinator != NULL)
-    {
-      g_signal_connect_object (coordinator, "state-changed", G_CALLBACK (on_state_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (coordinator, "state-changed", G_CALLBACK (on_rest_close), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (coordinator, "table-failed", G_CALLBACK (on_table_failed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (coordinator, "escalated", G_CALLBACK (on_escalated), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (coordinator, "notify::pausing", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (ferry_coordinator_get_monitor (coordinator), "sampled",
-                               G_CALLBACK (on_progress), self, G_CONNECT_SWAPPED);
-    }
-
-  ferry_dashboard_page_set_coordinator (self->dashboard_page, coordinator);
-  ferry_report_page_set_coordinator (self->report_page, coordinator);
-  ferry_plan_page_set_plan (self->plan_page, NULL);
   ferry_readiness_page_set_validator (self->readiness_page, NULL);
-  update_actions (self);
+  ferry_window_set_source (self, FERRY_FIGURE_SOURCE (source));
 }
 
 static void
@@ -360,12 +423,12 @@ readiness_done (GObject      *object,
   if (!ferry_coordinator_validate_readiness_finish (coordinator, result, &error))
     {
       ferry_readiness_page_show_error (self->readiness_page, error);
-      update_actions (self);
+      ferry_window_update_actions (self);
       return;
     }
 
   ferry_readiness_page_set_validator (self->readiness_page, validator);
-  update_actions (self);
+  ferry_window_update_actions (self);
 
   if (self->autostart && ferry_validator_is_ready (validator))
     {
@@ -373,7 +436,7 @@ readiness_done (GObject      *object,
 
       self->autostart = FALSE;
       if (!ferry_coordinator_start (coordinator, &start_error))
-        toast (self, start_error->message);
+        ferry_window_toast (self, start_error->message);
     }
 }
 
@@ -382,7 +445,7 @@ run_checks (FerryWindow *self)
 {
   self->busy = TRUE;
   ferry_readiness_page_set_busy (self->readiness_page, TRUE, _("Running the readiness checks…"));
-  update_actions (self);
+  ferry_window_update_actions (self);
   ferry_coordinator_validate_readiness_async (self->coordinator, self->cancellable, readiness_done,
                                               g_object_ref (self));
 }
@@ -403,11 +466,9 @@ initialize_done (GObject      *object,
     {
       self->busy = FALSE;
       ferry_readiness_page_show_error (self->readiness_page, error);
-      update_actions (self);
+      ferry_window_update_actions (self);
       return;
     }
-
-  ferry_plan_page_set_plan (self->plan_page, ferry_coordinator_get_plan (coordinator));
 
   if (ferry_coordinator_get_resuming (coordinator))
     {
@@ -434,7 +495,7 @@ connect_action (GtkWidget  *widget,
 
   if (!ferry_config_check_conninfo (source, &error) || !ferry_config_check_conninfo (target, &error))
     {
-      toast (self, error->message);
+      ferry_window_toast (self, error->message);
       ferry_window_show_page (self, "connections");
       return;
     }
@@ -445,7 +506,7 @@ connect_action (GtkWidget  *widget,
 
   if (!ferry_config_validate (self->config, &error))
     {
-      toast (self, error->message);
+      ferry_window_toast (self, error->message);
       return;
     }
 
@@ -459,7 +520,7 @@ connect_action (GtkWidget  *widget,
   self->busy = TRUE;
   ferry_readiness_page_set_busy (self->readiness_page, TRUE, _("Reading both catalogs…"));
   ferry_window_show_page (self, "readiness");
-  update_actions (self);
+  ferry_window_update_actions (self);
 
   ferry_coordinator_initialize_async (coordinator, self->cancellable, initialize_done, g_object_ref (self));
 }
@@ -514,13 +575,13 @@ fix_done (GObject      *object,
   self->busy = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      toast (self, error->message);
+      ferry_window_toast (self, error->message);
       ferry_readiness_page_refresh (self->readiness_page);
-      update_actions (self);
+      ferry_window_update_actions (self);
       return;
     }
 
-  toast (self, _("Fixed; checking again"));
+  ferry_window_toast (self, _("Fixed; checking again"));
   /* A fix can change the target's tables: read everything again. */
   gtk_widget_activate_action (GTK_WIDGET (self), "win.connect", NULL);
 }
@@ -543,7 +604,7 @@ apply_fix_action (GtkWidget  *widget,
 
   self->busy = TRUE;
   ferry_readiness_page_set_busy (self->readiness_page, TRUE, _("Applying the fix on the target…"));
-  update_actions (self);
+  ferry_window_update_actions (self);
 
   task = g_task_new (self, self->cancellable, fix_done, NULL);
   g_task_set_source_tag (task, apply_fix_action);
@@ -551,14 +612,58 @@ apply_fix_action (GtkWidget  *widget,
   g_task_run_in_thread (task, fix_thread);
 }
 
+typedef struct {
+  FerryWindow  *window;
+  FerryControl  control;
+  gboolean      force;
+} ControlData;
+
+static void confirm_start (FerryWindow *self);
+
 static void
-really_start (FerryWindow *self)
+control_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
+  ControlData *data = user_data;
+  FerryWindow *self = data->window;
   g_autoptr(GError) error = NULL;
 
-  if (!ferry_coordinator_start (self->coordinator, &error))
-    toast (self, error->message);
-  update_actions (self);
+  if (!ferry_figure_source_control_finish (FERRY_FIGURE_SOURCE (object), result, &error) &&
+      FERRY_FIGURE_SOURCE (object) == self->source)
+    {
+      /* A service checks readiness before a start: when it refuses,
+       * ask, as for a local run whose checks failed. */
+      if (data->control == FERRY_CONTROL_START && !data->force && self->remote != NULL &&
+          g_error_matches (error, FERRY_ERROR, FERRY_ERROR_STATE) &&
+          ferry_figure_source_get_state (self->source) == FERRY_STATE_READY)
+        {
+          ferry_window_remote_reload_readiness (self);
+          confirm_start (self);
+        }
+      else
+        ferry_window_toast (self, error->message);
+    }
+  ferry_window_update_actions (self);
+  g_object_unref (data->window);
+  g_free (data);
+}
+
+static void
+send_control (FerryWindow  *self,
+              FerryControl  control,
+              gboolean      force)
+{
+  ControlData *data;
+
+  if (self->source == NULL)
+    return;
+
+  data = g_new0 (ControlData, 1);
+  data->window = g_object_ref (self);
+  data->control = control;
+  data->force = force;
+  ferry_figure_source_control_async (self->source, control, force, self->cancellable, control_done, data);
 }
 
 static void
@@ -567,32 +672,13 @@ on_start_anyway (AdwMessageDialog *dialog,
                  FerryWindow      *self)
 {
   if (g_str_equal (response, "start"))
-    really_start (self);
+    send_control (self, FERRY_CONTROL_START, TRUE);
 }
 
 static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+confirm_start (FerryWindow *self)
 {
-  FerryWindow *self = FERRY_WINDOW (widget);
-  FerryValidator *validator;
   GtkWidget *dialog;
-
-  if (self->coordinator == NULL)
-    return;
-
-  validator = ferry_coordinator_get_validator (self->coordinator);
-
-  /* Start is offered only when nothing fails, or on purpose. A resumed
-   * migration has its own rows on the target already. */
-  if (validator == NULL || ferry_validator_is_ready (validator) ||
-      ferry_coordinator_get_resuming (self->coordinator) ||
-      ferry_coordinator_get_state (self->coordinator) == FERRY_STATE_STOPPED)
-    {
-      really_start (self);
-      return;
-    }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Start Despite Failed Checks?"),
                                    _("Some readiness checks failed. The migration may fail on them, "
@@ -604,8 +690,42 @@ start_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_start_anyway), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_start_anyway), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* TRUE when the last readiness checks failed: a start then asks first.
+ * A resumed migration has its own rows on the target already. */
+static gboolean
+checks_failed (FerryWindow *self)
+{
+  FerryValidator *validator;
+
+  if (ferry_figure_source_get_state (self->source) == FERRY_STATE_STOPPED ||
+      ferry_figure_source_get_resuming (self->source))
+    return FALSE;
+  if (self->remote != NULL)
+    return ferry_window_remote_checks_failed (self);
+
+  validator = ferry_coordinator_get_validator (self->coordinator);
+  return validator != NULL && !ferry_validator_is_ready (validator);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+
+  if (self->source == NULL)
+    return;
+
+  /* Start is offered only when nothing fails, or on purpose. */
+  if (checks_failed (self))
+    confirm_start (self);
+  else
+    send_control (self, FERRY_CONTROL_START, FALSE);
 }
 
 static void
@@ -614,22 +734,13 @@ control_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
-
-  if (self->coordinator == NULL)
-    return;
 
   if (g_str_equal (action_name, "win.pause"))
-    ok = ferry_coordinator_pause (self->coordinator, &error);
+    send_control (self, FERRY_CONTROL_PAUSE, FALSE);
   else if (g_str_equal (action_name, "win.resume"))
-    ok = ferry_coordinator_resume (self->coordinator, &error);
+    send_control (self, FERRY_CONTROL_RESUME, FALSE);
   else if (g_str_equal (action_name, "win.stop"))
-    ok = ferry_coordinator_stop (self->coordinator, &error);
-
-  if (!ok)
-    toast (self, error->message);
-  update_actions (self);
+    send_control (self, FERRY_CONTROL_STOP, FALSE);
 }
 
 static void
@@ -669,7 +780,7 @@ ferry_window_open_config (FerryWindow *self,
   loaded = ferry_config_new_from_file (path, &error);
   if (loaded == NULL)
     {
-      toast (self, error->message);
+      ferry_window_toast (self, error->message);
       return FALSE;
     }
 
@@ -716,9 +827,9 @@ on_save_config_response (GtkNativeDialog *dialog,
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   path = g_file_get_path (file);
   if (!ferry_config_save (self->config, path, &error))
-    toast (self, error->message);
+    ferry_window_toast (self, error->message);
   else
-    toast (self, _("Configuration saved (passwords are never written)"));
+    ferry_window_toast (self, _("Configuration saved (passwords are never written)"));
 }
 
 static void
@@ -784,13 +895,13 @@ on_close_response (AdwMessageDialog *dialog,
     {
       if (ferry_coordinator_get_state (self->coordinator) == FERRY_STATE_RUNNING &&
           !ferry_coordinator_pause (self->coordinator, &error))
-        toast (self, error->message);
+        ferry_window_toast (self, error->message);
       self->close_after_rest = TRUE;
     }
   else if (g_str_equal (response, "stop"))
     {
       if (!ferry_coordinator_stop (self->coordinator, &error))
-        toast (self, error->message);
+        ferry_window_toast (self, error->message);
       self->close_after_rest = TRUE;
     }
 }
@@ -814,7 +925,8 @@ ferry_window_close_request (GtkWindow *window)
   FerryState state;
   GtkWidget *dialog;
 
-  if (self->closing || self->coordinator == NULL)
+  /* Attached: closing only detaches; the migration goes on in the service. */
+  if (self->closing || self->coordinator == NULL || self->remote != NULL)
     goto close;
 
   state = ferry_coordinator_get_state (self->coordinator);
@@ -856,9 +968,12 @@ ferry_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->settings_bound)
     bind_settings (self, FALSE);
+  ferry_window_remote_dispose (self);
   set_coordinator (self, NULL);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->chooser);
+  for (guint i = 0; i < G_N_ELEMENTS (self->control_tooltips); i++)
+    g_clear_pointer (&self->control_tooltips[i], g_free);
 
   G_OBJECT_CLASS (ferry_window_parent_class)->dispose (object);
 }
@@ -895,16 +1010,26 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ferrydb/Ferry/ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, service_box);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, service_label);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, resume_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, reconnect_bar);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, reconnect_label);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, connections_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, connections_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, attached_status);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, readiness_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, readiness_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, server_readiness_status);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, server_checks_group);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, server_readiness_summary);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, plan_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, report_page);
@@ -922,6 +1047,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find-table", NULL, find_table_action);
   gtk_widget_class_install_action (widget_class, "win.open-report", "s", ferry_window_open_report_action);
   gtk_widget_class_install_action (widget_class, "win.export-report", "s", ferry_window_export_report_action);
+  ferry_window_remote_class_init (widget_class);
 }
 
 static void
@@ -939,7 +1065,13 @@ ferry_window_init (FerryWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (ferry_window_update_actions), self);
+
+  self->control_tooltips[0] = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (self->start_button)));
+  self->control_tooltips[1] = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (self->pause_button)));
+  self->control_tooltips[2] = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (self->resume_button)));
+  self->control_tooltips[3] = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (self->stop_button)));
+  ferry_window_remote_init (self);
 }
 
 /**
@@ -966,7 +1098,7 @@ ferry_window_new (FerryApplication *application,
       bind_settings (self, TRUE);
     }
 
-  update_actions (self);
+  ferry_window_update_actions (self);
   return self;
 }
 

@@ -9,6 +9,7 @@
 #include "ferry-application.h"
 #include "ferry-config.h"
 #include "ferry-coordinator.h"
+#include "ferry-remote.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,14 @@ void              ferry_window_set_autostart   (FerryWindow      *self,
                                                 gboolean          autostart);
 FerryConfig      *ferry_window_get_config      (FerryWindow      *self);
 FerryCoordinator *ferry_window_get_coordinator (FerryWindow      *self);
+/* Attached mode: the window shows (and controls, with a control token)
+ * a migration that runs in `ferry-cli serve`; @remote is connected. */
+void              ferry_window_attach          (FerryWindow      *self,
+                                                FerryRemote      *remote);
+void              ferry_window_detach          (FerryWindow      *self);
+FerryRemote      *ferry_window_get_remote      (FerryWindow      *self);
+/* An empty window: no local migration, nothing attached. */
+gboolean          ferry_window_is_empty        (FerryWindow      *self);
 void              ferry_window_show_page       (FerryWindow      *self,
                                                 const char       *name);
 const char       *ferry_window_get_page        (FerryWindow      *self);
