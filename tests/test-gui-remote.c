@@ -1,0 +1,1074 @@
+/* test-gui-remote.c — the app attached to a real `ferry-cli serve`, under Xvfb
+ *
+ * One throwaway cluster holds the source (the sample at scale 1 and two
+ * bulk tables, so that 1 MB chunks make a run last a few seconds) and a
+ * template with its schema; every case gets a fresh target made from it
+ * and its own `ferry-cli serve`, run as a program with a token file of a
+ * control and a read-only token, listening on a free port of 127.0.0.1.
+ *
+ * A real FerryWindow attaches through the Attach to Service dialog:
+ *
+ *  - a wrong token shows the 401 in the dialog, an address where nothing
+ *    listens says so, and nothing is attached;
+ *  - over https with a self-signed certificate (openssl), attaching fails
+ *    on the untrusted certificate until its file is chosen;
+ *  - a read-only token attaches, shows the plan and the tables, and the
+ *    controls are disabled (with a tooltip that says why): the service
+ *    stays ready;
+ *  - a control token starts, pauses, resumes, stops and starts again from
+ *    the header bar's actions, each checked on the service (GET status)
+ *    and in the journal's audit trail; the dashboard's column view and
+ *    figures follow the run; closing the window while attached leaves
+ *    the migration running; when the service goes away the window says it
+ *    reconnects, and does once the service is back;
+ *  - a table that fails on the target (a row already there) brings up
+ *    the error dialog, whose Skip goes to the service's resolve endpoint.
+ *
+ * Screenshots (FERRY_SCREENSHOT_DIR, default the build directory's
+ * tests/screenshots): the attach dialog, its 401, the attached dashboard
+ * running and done, the plan's graph and the server's readiness checks.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "ferry-application.h"
+#include "ferry-attach-dialog.h"
+#include "ferry-dashboard-page.h"
+#include "ferry-error-dialog.h"
+#include "ferry-graph-view.h"
+#include "ferry-plan-document.h"
+#include "ferry-plan-page.h"
+#include "ferry-remote.h"
+#include "ferry-test-migrate.h"
+#include "ferry-window.h"
+
+#define CONTROL_TOKEN "gui-control-token-0123456789abcdef"
+#define READ_TOKEN    "gui-read-only-token-0123456789abcdef"
+
+static FerryTestCluster *cluster;
+static char *source;
+static char *tmpdir;
+static char *token_file;
+static SoupSession *session;
+
+/* ------------------------------------------------------------------ */
+/* Waiting and looking                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+spin_for (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static void
+spin_until (gboolean   (*done) (gpointer),
+            gpointer     data,
+            guint        timeout_seconds,
+            const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %u s waiting for %s", timeout_seconds, what);
+    }
+}
+
+static char *
+screenshot_dir (void)
+{
+  const char *dir = g_getenv ("FERRY_SCREENSHOT_DIR");
+  char *path;
+
+  if (dir != NULL)
+    path = g_strdup (dir);
+  else
+    path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                             "screenshots", NULL);
+  g_mkdir_with_parents (path, 0755);
+  return path;
+}
+
+/* The window's content as it is on screen, into a PNG. */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autofree char *dir = screenshot_dir ();
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GskRenderNode *node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  spin_for (400);
+  if (ADW_IS_APPLICATION_WINDOW (widget))
+    widget = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
+  else if (ADW_IS_WINDOW (widget))
+    widget = adw_window_get_content (ADW_WINDOW (widget));
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+
+  /* Nothing is painted before the surface's first frame. */
+  paintable = gtk_widget_paintable_new (widget);
+  for (guint tries = 0; node == NULL && tries < 100; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        spin_for (100);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  gsk_render_node_unref (node);
+}
+
+/* The first widget under @widget that @match accepts. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             gboolean  (*match) (GtkWidget *widget, gconstpointer data),
+             gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+is_label_with_class (GtkWidget     *widget,
+                     gconstpointer  css_class)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class);
+}
+
+static gboolean
+is_info_bar_revealed (GtkWidget     *widget,
+                      gconstpointer  action)
+{
+  /* The reconnect bar: the info bar whose button detaches. */
+  return GTK_IS_INFO_BAR (widget) && find_widget (widget, is_button_for, "win.detach") != NULL;
+}
+
+static GtkWidget *
+header_button (FerryWindow *window,
+               const char  *action)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (window), is_button_for, action);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static const char *
+state_label (FerryWindow *window)
+{
+  GtkWidget *label = find_widget (GTK_WIDGET (window), is_label_with_class, "state-pill");
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static gboolean
+find_toplevel (gpointer data)
+{
+  GType type = *(GType *)data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWindow *
+get_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The service: ferry-cli serve as a program                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  GSubprocess     *process;
+  char            *log;
+  char            *config;
+  char            *target;
+  char            *url;          /* http://127.0.0.1:PORT/api/v1/ */
+  char            *root;         /* http://127.0.0.1:PORT */
+  guint            port;
+  char            *tls_cert;     /* https: the certificate and key files */
+  char            *tls_key;
+  GTlsCertificate *certificate;
+} Service;
+
+static gboolean
+service_listening (gpointer data)
+{
+  Service *service = data;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (service->log, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+
+      if (lines[i][0] != '{' || !json_parser_load_from_data (parser, lines[i], -1, NULL))
+        continue;
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "event", ""), "listening") == 0)
+        {
+          g_autoptr(GUri) uri = NULL;
+
+          g_free (service->url);
+          service->url = g_strdup (json_object_get_string_member (o, "url"));
+          uri = g_uri_parse (service->url, G_URI_FLAGS_NONE, NULL);
+          service->port = g_uri_get_port (uri);
+          g_free (service->root);
+          service->root = g_strdup_printf ("%s://127.0.0.1:%u", service->tls_cert ? "https" : "http", service->port);
+          return TRUE;
+        }
+    }
+  if (g_subprocess_get_identifier (service->process) == NULL)
+    {
+      ferry_test_dump_file (service->log);
+      g_error ("ferry-cli serve ended before it listened");
+    }
+  return FALSE;
+}
+
+/* Serves the migration of @target, on @port (0: any free one). */
+static void
+service_spawn (Service *service,
+               guint    port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
+
+  g_unlink (service->log);
+  g_clear_object (&service->process);
+  /* Without TLS the arguments end at the first NULL. */
+  service->process = ferry_test_cli_spawn (service->log, &error, "serve", "--config", service->config, "--json",
+                                           "--listen", listen, "--token-file", token_file,
+                                           service->tls_cert ? "--tls-cert" : NULL, service->tls_cert,
+                                           "--tls-key", service->tls_key, NULL);
+  g_assert_no_error (error);
+  spin_until (service_listening, service, 120, "ferry-cli serve to listen");
+}
+
+static Service *
+service_start_full (const char *name,
+                    gboolean    tls)
+{
+  Service *service = g_new0 (Service, 1);
+  g_autoptr(FerryConfig) config = NULL;
+  g_autofree char *config_name = g_strdup_printf ("%s.yaml", name);
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+
+  service->target = ferry_test_new_database (cluster, name, "target_template");
+  config = ferry_test_config_new (source, service->target);
+  ferry_config_set_reports_directory (config, tmpdir);
+  service->config = ferry_test_config_write (config, tmpdir, config_name);
+  service->log = g_build_filename (tmpdir, log_name, NULL);
+  if (tls)
+    {
+      g_autoptr(GError) error = NULL;
+
+      service->tls_cert = g_build_filename (tmpdir, "cert.pem", NULL);
+      service->tls_key = g_build_filename (tmpdir, "key.pem", NULL);
+      service->certificate = g_tls_certificate_new_from_files (service->tls_cert, service->tls_key, &error);
+      g_assert_no_error (error);
+    }
+  service_spawn (service, 0);
+  return service;
+}
+
+static Service *
+service_start (const char *name)
+{
+  return service_start_full (name, FALSE);
+}
+
+static gboolean
+process_gone (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+/* SIGTERM: the service stops a running migration cleanly and leaves. */
+static void
+service_terminate (Service *service)
+{
+  if (service->process == NULL)
+    return;
+  g_subprocess_send_signal (service->process, SIGTERM);
+  spin_until (process_gone, service->process, 60, "ferry-cli serve to leave");
+  g_subprocess_wait (service->process, NULL, NULL);
+}
+
+static void
+service_free (Service *service)
+{
+  service_terminate (service);
+  g_clear_object (&service->process);
+  g_free (service->log);
+  g_free (service->config);
+  g_free (service->target);
+  g_free (service->url);
+  g_free (service->root);
+  g_free (service->tls_cert);
+  g_free (service->tls_key);
+  g_clear_object (&service->certificate);
+  g_free (service);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Service, service_free)
+
+static gboolean
+accept_certificate (SoupMessage          *msg,
+                    GTlsCertificate      *certificate,
+                    GTlsCertificateFlags  errors,
+                    GTlsCertificate      *trusted)
+{
+  return g_tls_certificate_is_same (certificate, trusted);
+}
+
+/* GET @path with the read-only token, straight from the service (not
+ * through the app). */
+static JsonObject *
+service_get (Service    *service,
+             const char *path)
+{
+  g_autofree char *url = g_strconcat (service->url, path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", READ_TOKEN, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  if (service->certificate != NULL)
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), service->certificate);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static char *
+service_state (Service *service)
+{
+  g_autoptr(JsonObject) status = service_get (service, "status");
+
+  return g_strdup (json_object_get_string_member (status, "state"));
+}
+
+typedef struct {
+  Service    *service;
+  const char *state;
+} StateWait;
+
+static gboolean
+service_in_state (gpointer data)
+{
+  StateWait *wait = data;
+  g_autofree char *state = service_state (wait->service);
+
+  if (g_strcmp0 (state, wait->state) == 0)
+    return TRUE;
+  spin_for (100);
+  return FALSE;
+}
+
+static void
+wait_service_state (Service    *service,
+                    const char *state,
+                    guint       timeout_seconds)
+{
+  StateWait wait = { service, state };
+  g_autofree char *what = g_strdup_printf ("the service to be %s", state);
+
+  spin_until (service_in_state, &wait, timeout_seconds, what);
+}
+
+/* The audit trail: requests of @action by the control token. */
+static gint64
+journal_requests (Service    *service,
+                  const char *action)
+{
+  return ferry_test_int_at (service->target,
+                            "SELECT count(*) FROM ferry.event WHERE action = 'request' AND detail = '%s'"
+                            " AND actor = 'api:control'", action);
+}
+
+/* ------------------------------------------------------------------ */
+/* The window and the dialog                                           */
+/* ------------------------------------------------------------------ */
+
+static FerryWindow *
+open_window (void)
+{
+  FerryWindow *window = ferry_window_new (NULL, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  ferry_config_set_reports_directory (ferry_window_get_config (window), tmpdir);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static FerryAttachDialog *
+open_attach_dialog (FerryWindow *window)
+{
+  GType type = FERRY_TYPE_ATTACH_DIALOG;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.attach", NULL));
+  spin_until (find_toplevel, &type, 10, "the attach dialog");
+  return FERRY_ATTACH_DIALOG (get_toplevel (type));
+}
+
+static gboolean
+dialog_idle (gpointer data)
+{
+  return !ferry_attach_dialog_get_busy (data);
+}
+
+static gboolean
+window_attached (gpointer data)
+{
+  return ferry_window_get_remote (data) != NULL;
+}
+
+/* Attaches @window to @service with @token through the dialog. */
+static void
+attach (FerryWindow *window,
+        Service     *service,
+        const char  *token,
+        const char  *screenshot_name)
+{
+  FerryAttachDialog *dialog = open_attach_dialog (window);
+
+  ferry_attach_dialog_set_url (dialog, service->root);
+  ferry_attach_dialog_set_token (dialog, token);
+  if (screenshot_name != NULL)
+    screenshot (GTK_WIDGET (dialog), screenshot_name);
+  ferry_attach_dialog_attach (dialog);
+  spin_until (window_attached, window, 60, "the window to attach");
+  g_assert_true (ferry_remote_get_connected (ferry_window_get_remote (window)));
+}
+
+static gboolean
+graph_laid_out (gpointer data)
+{
+  GtkWidget *graph = ferry_plan_page_get_graph (FERRY_PLAN_PAGE (ferry_window_get_page_widget (data, "plan")));
+
+  return ferry_graph_view_get_plan (FERRY_GRAPH_VIEW (graph)) != NULL &&
+         !ferry_graph_view_get_loading (FERRY_GRAPH_VIEW (graph));
+}
+
+static gboolean
+plan_loaded (gpointer data)
+{
+  return ferry_remote_get_plan (ferry_window_get_remote (data)) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The cases                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Wrong token, nobody listening, read-only token. */
+static void
+test_attach_errors_and_read_only (void)
+{
+  g_autoptr(Service) service = service_start ("gui_remote_ro");
+  g_autofree char *state = NULL;
+  FerryWindow *window = open_window ();
+  FerryAttachDialog *dialog;
+  FerryRemote *remote;
+  GtkColumnView *column_view;
+  GtkWidget *graph;
+  FerryPlan *plan;
+  const char *error;
+
+  /* A wrong token: the 401, said in the dialog; nothing attached. */
+  dialog = open_attach_dialog (window);
+  ferry_attach_dialog_set_url (dialog, service->root);
+  ferry_attach_dialog_set_token (dialog, "not-a-token-of-this-service");
+  ferry_attach_dialog_attach (dialog);
+  spin_until (dialog_idle, dialog, 60, "the refused attach");
+  error = ferry_attach_dialog_get_error (dialog);
+  g_assert_nonnull (error);
+  g_test_message ("401: %s", error);
+  g_assert_nonnull (strstr (error, "Token Was Refused"));
+  g_assert_nonnull (strstr (error, "401"));
+  g_assert_null (ferry_window_get_remote (window));
+  screenshot (GTK_WIDGET (dialog), "remote-2-attach-refused");
+
+  /* Nobody listens there. */
+  ferry_attach_dialog_set_url (dialog, "http://127.0.0.1:9");
+  ferry_attach_dialog_set_token (dialog, READ_TOKEN);
+  ferry_attach_dialog_attach (dialog);
+  spin_until (dialog_idle, dialog, 60, "the unreachable attach");
+  g_assert_nonnull (strstr (ferry_attach_dialog_get_error (dialog), "Cannot Be Reached"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin_for (100);
+
+  /* A read-only token: it attaches, shows everything, steers nothing. */
+  attach (window, service, READ_TOKEN, NULL);
+  remote = ferry_window_get_remote (window);
+  g_assert_false (ferry_remote_get_can_control (remote));
+  g_assert_cmpint (ferry_remote_get_state (remote), ==, FERRY_STATE_READY);
+  spin_until (plan_loaded, window, 60, "the plan");
+
+  column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))), >, 100);
+
+  /* The graph shows the service's plan, its tables the mirror's. */
+  graph = ferry_plan_page_get_graph (FERRY_PLAN_PAGE (ferry_window_get_page_widget (window, "plan")));
+  plan = ferry_graph_view_get_plan (FERRY_GRAPH_VIEW (graph));
+  g_assert_true (plan == ferry_remote_get_plan (remote));
+  g_assert_true (ferry_plan_document_is_loaded (plan));
+  {
+    GPtrArray *order = ferry_analyzer_get_order (ferry_plan_get_analyzer (plan));
+    FerryTableList *tables = ferry_remote_get_tables (remote);
+    guint shared = 0;
+
+    g_assert_cmpuint (order->len, >, 100);
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tables)); i++)
+      for (guint j = 0; j < order->len; j++)
+        if (g_ptr_array_index (order, j) == (gpointer)ferry_table_list_get_table (tables, i))
+          {
+            shared++;
+            break;
+          }
+    g_assert_cmpuint (shared, ==, order->len);
+  }
+
+  /* The controls are disabled, and say why. */
+  g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.start")));
+  g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.pause")));
+  g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.stop")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (header_button (window, "win.start")), "only watch"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  spin_for (1000);
+  state = service_state (service);
+  g_assert_cmpstr (state, ==, "ready");
+
+  ferry_window_show_page (window, "readiness");
+  spin_for (500);
+  screenshot (GTK_WIDGET (window), "remote-4-readiness-read-only");
+
+  /* Detaching leaves an empty window. */
+  ferry_window_detach (window);
+  g_assert_true (ferry_window_is_empty (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+typedef struct {
+  FerryFigureSource *source;
+  FerryState         state;
+} SourceWait;
+
+static gboolean
+source_in_state (gpointer data)
+{
+  SourceWait *wait = data;
+
+  return ferry_figure_source_get_state (wait->source) == wait->state;
+}
+
+static void
+wait_remote_state (FerryRemote *remote,
+                   FerryState   state,
+                   guint        timeout_seconds)
+{
+  SourceWait wait = { FERRY_FIGURE_SOURCE (remote), state };
+
+  spin_until (source_in_state, &wait, timeout_seconds, ferry_state_to_string (state));
+}
+
+static gboolean
+remote_sampled_while_running (gpointer data)
+{
+  FerryRemote *remote = data;
+
+  return ferry_remote_get_samples (remote)->len >= 2 && ferry_remote_get_rows_done (remote) > 0;
+}
+
+/* “Start Despite Failed Checks?”, when it is up: yes. */
+static void
+answer_start_anyway (void)
+{
+  GtkWindow *ask = get_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  if (ask != NULL)
+    {
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "start");
+      gtk_window_destroy (ask);
+    }
+}
+
+static gboolean
+running_or_asked (gpointer data)
+{
+  FerryWindow *window = data;
+
+  if (ferry_remote_get_state (ferry_window_get_remote (window)) == FERRY_STATE_RUNNING)
+    return TRUE;
+  answer_start_anyway ();
+  return FALSE;
+}
+
+static gboolean
+is_label_with_digits_percent (GtkWidget     *widget,
+                              gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title-1") &&
+         g_str_has_suffix (gtk_label_get_text (GTK_LABEL (widget)), "%");
+}
+
+static const char *
+dashboard_percent (FerryWindow *window)
+{
+  GtkWidget *page = ferry_window_get_page_widget (window, "migration");
+  GtkWidget *label = find_widget (page, is_label_with_digits_percent, NULL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* The dashboard's figures, after each sample the remote gets. */
+typedef struct {
+  FerryWindow *window;
+  guint        checked;
+} Follow;
+
+static void
+check_figures (FerryRemote *remote,
+               Follow      *follow)
+{
+  g_autofree char *expected = g_strdup_printf ("%.0f%%", 100.0 * ferry_remote_get_fraction (remote));
+
+  g_assert_cmpstr (dashboard_percent (follow->window), ==, expected);
+  follow->checked++;
+}
+
+static gboolean
+reconnect_bar_revealed (gpointer data)
+{
+  GtkWidget *bar = find_widget (GTK_WIDGET (data), is_info_bar_revealed, NULL);
+
+  return bar != NULL && gtk_info_bar_get_revealed (GTK_INFO_BAR (bar));
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  FerryWindow *window = data;
+
+  return ferry_remote_get_connected (ferry_window_get_remote (window)) && !reconnect_bar_revealed (window);
+}
+
+static void
+test_attached_run (void)
+{
+  g_autoptr(Service) service = service_start ("gui_remote_run");
+  g_autoptr(FerryRemote) kept = NULL;
+  FerryWindow *window = open_window ();
+  FerryRemote *remote;
+  GtkColumnView *column_view;
+  GListModel *model;
+  Follow follow = { 0 };
+  gulong follow_id;
+
+  attach (window, service, CONTROL_TOKEN, "remote-1-attach-dialog");
+  remote = ferry_window_get_remote (window);
+  g_assert_true (ferry_remote_get_can_control (remote));
+  spin_until (plan_loaded, window, 60, "the plan");
+  g_assert_true (gtk_widget_is_sensitive (header_button (window, "win.start")));
+  g_assert_nonnull (strstr (state_label (window), "Ready"));
+
+  /* The graph's plan is the service's: its levels, and its cycles
+   * broken at the same foreign keys. */
+  {
+    FerryPlan *plan = ferry_remote_get_plan (remote);
+    FerryAnalyzer *analyzer = ferry_plan_get_analyzer (plan);
+    FerryPlanFigures figures;
+
+    ferry_plan_document_get_figures (plan, &figures);
+    g_assert_cmpuint (figures.n_breaking_edges, >, 0);
+    g_assert_cmpuint (ferry_analyzer_get_breaking_edges (analyzer)->len, ==, figures.n_breaking_edges);
+    g_assert_cmpuint (ferry_analyzer_get_n_levels (analyzer), ==, figures.n_levels);
+    g_assert_cmpuint (ferry_analyzer_get_order (analyzer)->len, ==, figures.n_tables);
+  }
+
+  ferry_window_show_page (window, "migration");
+  ferry_window_show_page (window, "plan");
+  spin_until (graph_laid_out, window, 60, "the graph's layout");
+  spin_for (3000);  /* the edges' tiles are drawn in a worker once in view */
+  screenshot (GTK_WIDGET (window), "remote-3-plan");
+
+  /* Start from the header bar; the dashboard follows every sample. */
+  follow.window = window;
+  follow_id = g_signal_connect_after (remote, "sampled", G_CALLBACK (check_figures), &follow);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  spin_until (running_or_asked, window, 120, "the start");
+  g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
+  spin_until (remote_sampled_while_running, remote, 60, "progress samples");
+  screenshot (GTK_WIDGET (window), "remote-5-dashboard-running");
+
+  /* Pause: the service pauses. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL));
+  wait_service_state (service, "paused", 120);
+  wait_remote_state (remote, FERRY_STATE_PAUSED, 30);
+  g_assert_cmpstr (state_label (window), ==, "Paused");
+  g_assert_true (gtk_widget_get_visible (header_button (window, "win.resume")));
+  g_assert_cmpint (journal_requests (service, "pause"), ==, 1);
+
+  /* Closing the window only detaches: the migration stays paused there,
+   * and goes on when another window resumes it. */
+  kept = g_object_ref (remote);
+  g_signal_handler_disconnect (kept, follow_id);
+  gtk_window_close (GTK_WINDOW (window));
+  spin_for (1500);
+  {
+    g_autofree char *state = service_state (service);
+    g_assert_cmpstr (state, ==, "paused");
+  }
+  g_assert_false (ferry_remote_get_connected (kept));
+  g_assert_cmpint (ferry_test_int_at (service->target, "SELECT count(*) FROM ferry.event WHERE action = 'request'"
+                                      " AND detail = 'stop'"), ==, 0);
+  g_clear_object (&kept);
+
+  window = open_window ();
+  attach (window, service, CONTROL_TOKEN, NULL);
+  remote = ferry_window_get_remote (window);
+  follow.window = window;
+  follow_id = g_signal_connect_after (remote, "sampled", G_CALLBACK (check_figures), &follow);
+  g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
+
+  /* Resume, then stop: each reaches the service and the journal. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.resume", NULL));
+  wait_service_state (service, "running", 60);
+  wait_remote_state (remote, FERRY_STATE_RUNNING, 30);
+  g_assert_cmpint (journal_requests (service, "resume"), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  wait_service_state (service, "stopped", 120);
+  wait_remote_state (remote, FERRY_STATE_STOPPED, 30);
+  g_assert_cmpint (journal_requests (service, "stop"), ==, 1);
+
+  /* Start again: it resumes from the journal and completes. */
+  g_assert_true (gtk_widget_is_sensitive (header_button (window, "win.start")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  wait_remote_state (remote, FERRY_STATE_COMPLETED, 300);
+  wait_service_state (service, "completed", 30);
+  spin_for (1500);
+  g_assert_cmpuint (follow.checked, >, 0);
+  g_signal_handler_disconnect (remote, follow_id);
+
+  /* The dashboard: 100 %, every table completed, the rows the service says. */
+  ferry_window_show_page (window, "migration");
+  g_assert_cmpstr (dashboard_percent (window), ==, "100%");
+  column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
+  model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FerryTable) table = g_list_model_get_item (model, i);
+      g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_COMPLETED);
+    }
+  {
+    g_autoptr(JsonObject) status = service_get (service, "status");
+    g_assert_cmpint (ferry_remote_get_rows_done (remote), ==, json_object_get_int_member (status, "rows_done"));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (status, "tables"), "completed"), ==,
+                     g_list_model_get_n_items (model));
+  }
+  screenshot (GTK_WIDGET (window), "remote-6-dashboard-done");
+  ferry_test_assert_same (source, service->target, NULL);
+
+  /* The completion report came from the service into the reports directory. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+    guint reports = 0;
+
+    spin_for (1000);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, "ferry-completion-") && g_str_has_suffix (name, ".html"))
+        reports++;
+    g_assert_cmpuint (reports, >=, 1);
+  }
+
+  /* The service goes away: the window says it reconnects; and does. */
+  service_terminate (service);
+  spin_until (reconnect_bar_revealed, window, 60, "the reconnect bar");
+  g_assert_cmpstr (state_label (window), ==, "Reconnecting…");
+  g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.start")));
+  screenshot (GTK_WIDGET (window), "remote-7-reconnecting");
+  service_spawn (service, service->port);
+  spin_until (reconnected, window, 120, "the window to reconnect");
+  g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (300);
+}
+
+/* https with a self-signed certificate: refused until it is trusted. */
+static void
+test_attach_tls (void)
+{
+  g_autofree char *cert = g_build_filename (tmpdir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (tmpdir, "key.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                         "-keyout", key, "-out", cert, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Service) service = NULL;
+  g_autoptr(GFile) file = NULL;
+  FerryAttachDialog *dialog;
+  FerryWindow *window;
+  int status = -1;
+
+  if (g_find_program_in_path ("openssl") == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  service = service_start_full ("gui_remote_tls", TRUE);
+  g_assert_true (g_str_has_prefix (service->root, "https://"));
+  window = open_window ();
+
+  dialog = open_attach_dialog (window);
+  ferry_attach_dialog_set_url (dialog, service->root);
+  ferry_attach_dialog_set_token (dialog, READ_TOKEN);
+  ferry_attach_dialog_attach (dialog);
+  spin_until (dialog_idle, dialog, 60, "the untrusted attach");
+  g_test_message ("TLS: %s", ferry_attach_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (ferry_attach_dialog_get_error (dialog), "Certificate Is Not Trusted"));
+  g_assert_null (ferry_window_get_remote (window));
+
+  /* The service's own certificate, chosen: trusted, and only it. */
+  file = g_file_new_for_path (service->tls_cert);
+  g_assert_true (ferry_attach_dialog_set_certificate_file (dialog, file, &error));
+  g_assert_no_error (error);
+  ferry_attach_dialog_attach (dialog);
+  spin_until (window_attached, window, 60, "the window to attach over https");
+  g_assert_cmpint (ferry_remote_get_state (ferry_window_get_remote (window)), ==, FERRY_STATE_READY);
+  spin_until (plan_loaded, window, 60, "the plan over https");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+/* A table fails on the service: the same dialog as for a local run, its
+ * resolution sent to the service. */
+static gboolean
+error_dialog_shown (gpointer data)
+{
+  GType type = FERRY_TYPE_ERROR_DIALOG;
+
+  answer_start_anyway ();
+  return find_toplevel (&type);
+}
+
+static gboolean
+error_dialog_gone (gpointer data)
+{
+  GType type = FERRY_TYPE_ERROR_DIALOG;
+
+  return !find_toplevel (&type);
+}
+
+static void
+test_error_dialog_resolution (void)
+{
+  g_autoptr(Service) service = service_start ("gui_remote_fail");
+  FerryWindow *window = open_window ();
+  FerryErrorDialog *dialog;
+  FerryRemote *remote;
+  FerryTable *table;
+  g_autoptr(GError) error = NULL;
+
+  /* One of the source's rows is on the target already: 23505. */
+  ferry_test_sql_at (service->target, "INSERT INTO public.gui_dup VALUES (1, 'already there')");
+
+  attach (window, service, CONTROL_TOKEN, NULL);
+  remote = ferry_window_get_remote (window);
+  spin_until (plan_loaded, window, 60, "the plan");
+
+  /* The checks fail on the service (a target table is not empty): the
+   * window asks, and starts anyway. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  spin_until (error_dialog_shown, window, 300, "the error dialog");
+  dialog = FERRY_ERROR_DIALOG (get_toplevel (FERRY_TYPE_ERROR_DIALOG));
+  table = ferry_error_dialog_get_table (dialog);
+  g_assert_nonnull (table);
+  g_assert_cmpstr (ferry_table_get_display_name (table), ==, "public.gui_dup");
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_FAILED);
+  screenshot (GTK_WIDGET (dialog), "remote-8-error-dialog");
+
+  g_assert_true (ferry_error_dialog_apply (dialog, FERRY_RESOLUTION_SKIP, &error));
+  g_assert_no_error (error);
+  spin_until (error_dialog_gone, NULL, 60, "the dialog to close once the service took it");
+
+  wait_remote_state (remote, FERRY_STATE_COMPLETED, 300);
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
+  g_assert_cmpint (journal_requests (service, "resolve skip public.gui_dup"), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_for (200);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+write_token_file (void)
+{
+  const char *json =
+    "{\"format_version\": 1, \"tokens\": ["
+    "{\"name\": \"control\", \"kind\": \"control\", \"token\": \"" CONTROL_TOKEN "\"},"
+    "{\"name\": \"read-only\", \"kind\": \"read-only\", \"token\": \"" READ_TOKEN "\"}]}\n";
+  g_autoptr(GError) error = NULL;
+
+  token_file = g_build_filename (tmpdir, "tokens.json", NULL);
+  g_file_set_contents_full (token_file, json, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  /* Nothing of the user's: settings in memory, data in the test's directory. */
+  tmpdir = g_dir_make_tmp ("ferry-gui-remote-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("https_proxy");
+  g_unsetenv ("HTTP_PROXY");
+  g_unsetenv ("HTTPS_PROXY");
+  g_unsetenv ("all_proxy");
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+  ferry_gui_init ();
+
+  if (ferry_test_skip_unless_postgres ())
+    return g_test_run ();
+
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+  soup_session_set_proxy_resolver (session, NULL);
+  write_token_file ();
+
+  cluster = ferry_test_cluster_start (&error);
+  g_assert_no_error (error);
+  ferry_test_cluster_create_database (cluster, "source", &error);
+  g_assert_no_error (error);
+  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
+  g_assert_no_error (error);
+  source = ferry_test_cluster_conninfo (cluster, "source");
+  ferry_test_add_bulk (source, 12);
+  ferry_test_sql_at (source,
+                     "CREATE TABLE public.gui_dup (id integer PRIMARY KEY, v text);"
+                     "INSERT INTO public.gui_dup SELECT i, 'row ' || i FROM generate_series(1, 50) AS i;"
+                     "ANALYZE public.gui_dup");
+  ferry_test_cluster_create_database (cluster, "target_template", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
+    ferry_test_copy_schema (source, template);
+  }
+
+  g_test_add_func ("/gui-remote/attach-errors-read-only", test_attach_errors_and_read_only);
+  g_test_add_func ("/gui-remote/attach-tls", test_attach_tls);
+  g_test_add_func ("/gui-remote/attached-run", test_attached_run);
+  g_test_add_func ("/gui-remote/error-dialog-resolution", test_error_dialog_resolution);
+
+  ret = g_test_run ();
+
+  g_clear_object (&session);
+  g_clear_pointer (&source, g_free);
+  g_clear_pointer (&cluster, ferry_test_cluster_free);
+  {
+    g_autofree char *quoted = g_shell_quote (tmpdir);
+    g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
+    const char *args[] = { "sh", "-c", command, NULL };
+    g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&token_file, g_free);
+  return ret;
+}
