@@ -849,7 +849,6 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
 {
   gboolean complete = TRUE;
   gboolean refine = FALSE;
-  guint n_present = 0;
   graphene_point_t center;
   guint x0, x1, y0, y1;
   guint scale;
@@ -883,7 +882,6 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
         if (entry != NULL)
           {
             entry->used = self->frame;
-            n_present++;
             append_entry (snapshot, entry, zoom);
             if (entry->detail != DETAIL_FULL)
               {
@@ -903,11 +901,6 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
    * costs more than it shows. */
   if (complete)
     self->shown_whole = TRUE;
-  else if (!self->shown_whole && n_present == 0)
-    {
-      /* Zooming: nothing at this zoom yet, each stand-in tile once. */
-      append_fallback (self, snapshot, scale, area);
-    }
   else if (!self->shown_whole)
     for (guint i = 0; i < self->wanted->len; i++)
       {
