@@ -216,6 +216,20 @@ wait_socket (PGconn       *conn,
     }
 }
 
+/* TCP keepalives for every connection, unless its connection string
+ * says otherwise: the first probe after 30 s of silence, then every
+ * 10 s; six unanswered probes (about 90 s) and the connection is dead.
+ * Unix sockets ignore them. */
+static const struct {
+  const char *keyword;
+  const char *value;
+} keepalives[] = {
+  { "keepalives", "1" },
+  { "keepalives_idle", "30" },
+  { "keepalives_interval", "10" },
+  { "keepalives_count", "6" },
+};
+
 /**
  * ferry_connection_open:
  * @connect_timeout: seconds to wait for the server, 0 for libpq's default
@@ -236,8 +250,8 @@ ferry_connection_open (FerryConnection  *self,
   const char *user_options = NULL;
   PQconninfoOption *parsed;
   char *parse_error = NULL;
-  const char *keywords[8];
-  const char *values[8];
+  const char *keywords[8 + G_N_ELEMENTS (keepalives)];
+  const char *values[8 + G_N_ELEMENTS (keepalives)];
   char *password = NULL;
   gint64 deadline = 0;
   PGconn *conn;
@@ -259,6 +273,15 @@ ferry_connection_open (FerryConnection  *self,
   for (PQconninfoOption *o = parsed; o->keyword != NULL; o++)
     if (g_str_equal (o->keyword, "options") && o->val != NULL)
       user_options = o->val;
+
+  /* TCP keepalives, before the user's connection string so that what it
+   * says wins: a network that dies silently must not leave a COPY
+   * waiting for a server that will never answer. */
+  for (guint k = 0; k < G_N_ELEMENTS (keepalives); k++)
+    {
+      keywords[n] = keepalives[k].keyword;
+      values[n++] = keepalives[k].value;
+    }
 
   if (query_timeout > 0)
     options = g_strdup_printf ("%s%s-c statement_timeout=%us",
@@ -620,6 +643,46 @@ ferry_conninfo_validate (const char  *conninfo,
     }
   PQconninfoFree (opts);
   return TRUE;
+}
+
+/**
+ * ferry_conninfo_with_keepalives:
+ *
+ * For a client program (pg_dump, pg_restore) that connects with
+ * @conninfo: the same string with Ferry's TCP keepalives added, each
+ * only where @conninfo does not set it already.
+ *
+ * Returns: (transfer full): the connection string to pass
+ */
+char *
+ferry_conninfo_with_keepalives (const char *conninfo)
+{
+  PQconninfoOption *opts = PQconninfoParse (conninfo ? conninfo : "", NULL);
+  gboolean uri = conninfo != NULL && (g_str_has_prefix (conninfo, "postgresql://") ||
+                                      g_str_has_prefix (conninfo, "postgres://"));
+  GString *out = g_string_new (conninfo);
+
+  if (opts == NULL)
+    return g_string_free (out, FALSE);
+
+  for (guint k = 0; k < G_N_ELEMENTS (keepalives); k++)
+    {
+      gboolean set = FALSE;
+
+      for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+        if (g_str_equal (o->keyword, keepalives[k].keyword) && o->val != NULL)
+          set = TRUE;
+      if (set)
+        continue;
+      if (uri)
+        g_string_append_printf (out, "%c%s=%s", strchr (out->str, '?') ? '&' : '?',
+                                keepalives[k].keyword, keepalives[k].value);
+      else
+        g_string_append_printf (out, "%s%s=%s", out->len > 0 ? " " : "",
+                                keepalives[k].keyword, keepalives[k].value);
+    }
+  PQconninfoFree (opts);
+  return g_string_free (out, FALSE);
 }
 
 gboolean

@@ -53,6 +53,7 @@ gboolean         ferry_connection_cancel             (FerryConnection  *self);
 gboolean         ferry_conninfo_validate             (const char       *conninfo,
                                                       GError          **error);
 gboolean         ferry_conninfo_has_password         (const char       *conninfo);
+char            *ferry_conninfo_with_keepalives      (const char       *conninfo);
 char            *ferry_conninfo_mask                 (const char       *conninfo);
 void             ferry_conninfo_set_password         (const char       *conninfo,
                                                       const char       *password);
