@@ -45,11 +45,14 @@ struct _FerryJournalChunk
 };
 
 /* A constraint, index or trigger state that was changed on the target
- * for the load and has to be put back. */
+ * for the load and has to be put back — or, with schema: copy, an item
+ * of the source's post-data section (index, constraint, trigger, rule,
+ * policy, comment…) to create once the data it needs is there. */
 struct _FerryJournalDdl
 {
   gint64    ddl_id;
-  char     *kind;          /* "foreign-key", "index", "constraint", "triggers" */
+  char     *kind;          /* "foreign-key", "index", "constraint", "triggers";
+                              post-data: also "trigger", "rule", "policy", "comment"… */
   char     *table_schema;
   char     *table_name;
   char     *object_name;
@@ -59,6 +62,13 @@ struct _FerryJournalDdl
   char     *validate_sql;  /* may be NULL */
   gboolean  restored;
   gboolean  validated;
+
+  /* post-data items only */
+  char     *section;       /* "post-data"; NULL for what was dropped */
+  GArray   *after;         /* gint64 ddl_ids to be done first; may be NULL */
+  char    **wait_tables;   /* schema, name, schema, name…: tables whose data
+                              must be complete first; may be NULL */
+  gboolean  at_end;        /* after every chunk and every other item */
 };
 
 void ferry_journal_chunk_free (FerryJournalChunk *chunk);
@@ -190,6 +200,20 @@ GPtrArray    *ferry_journal_list_ddl            (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  gboolean          pending_only,
                                                  GError          **error);
+GArray       *ferry_journal_reserve_ddl_ids     (FerryJournal     *self,
+                                                 FerryConnection  *connection,
+                                                 guint             n,
+                                                 GError          **error);
+gboolean      ferry_journal_add_ddl_items       (FerryJournal     *self,
+                                                 FerryConnection  *connection,
+                                                 gint64            migration_id,
+                                                 GPtrArray        *items,
+                                                 GError          **error);
+char         *ferry_journal_lock_ddl_sql        (FerryJournal     *self,
+                                                 gint64            ddl_id);
+char         *ferry_journal_mark_ddl_sql        (FerryJournal     *self,
+                                                 gint64            ddl_id,
+                                                 gboolean          validated);
 gboolean      ferry_journal_mark_ddl            (FerryJournal     *self,
                                                  FerryConnection  *connection,
                                                  gint64            ddl_id,
