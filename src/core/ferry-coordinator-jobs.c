@@ -32,7 +32,8 @@
  * that checksums of rows computed on each can be compared. */
 static const char *canonical_settings =
   "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC';"
-  " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET lc_monetary = 'C';";
+  " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET lc_monetary = 'C';"
+  " SET standard_conforming_strings = on;";
 
 char **
 ferry_table_dup_copy_columns (FerryTable *table)
@@ -109,8 +110,12 @@ slot_ensure (FerryCoordinator  *self,
        !ferry_connection_exec (slot->source, "SET row_security = off", error)))
     return FALSE;
 
-  if (!ferry_connection_is_open (slot->target) && !slot_open_one (self, slot->target, error))
-    return FALSE;
+  if (!ferry_connection_is_open (slot->target))
+    {
+      slot->unbounded = FALSE;
+      if (!slot_open_one (self, slot->target, error))
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -285,6 +290,18 @@ run_chunk (FerryCoordinator  *self,
   if (!slot_ensure (self, slot, TRUE, error))
     return FALSE;
 
+  /* After deferred DDL: bounded by timeout_seconds again. */
+  if (slot->unbounded)
+    {
+      if (!chunk_timeout (self, slot->target))
+        {
+          g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
+                               _("Could not set the statement timeout on the target"));
+          return FALSE;
+        }
+      slot->unbounded = FALSE;
+    }
+
   if (!begin_source_snapshot (self, slot->source, error) ||
       !ferry_connection_exec (slot->target, "BEGIN", error))
     goto fail;
@@ -375,36 +392,59 @@ run_ddl (FerryCoordinator  *self,
   if (!slot_ensure (self, slot, FALSE, error))
     return FALSE;
 
-  /* Index builds and validation may take longer than a chunk. */
-  if (!ferry_connection_exec (slot->target, "SET statement_timeout = 0", error))
-    return FALSE;
-
-  if (!ddl->restored)
+  /* Index builds and validation may take longer than a chunk; the
+   * timeout stays lifted for the slot's next DDL statements, and the
+   * next chunk bounds it again. */
+  if (!slot->unbounded)
     {
-      if (!ferry_connection_exec (slot->target, "BEGIN", error) ||
-          !ferry_connection_exec (slot->target, ddl->restore_sql, error) ||
-          !ferry_journal_mark_ddl (self->journal, slot->target, ddl->ddl_id, ddl->validate_sql == NULL, error) ||
-          !ferry_connection_exec (slot->target, "COMMIT", error))
-        goto fail;
-      ddl->restored = TRUE;
+      if (!ferry_connection_exec (slot->target, "SET statement_timeout = 0", error))
+        return FALSE;
+      slot->unbounded = TRUE;
     }
 
-  if (ddl->validate_sql != NULL && !ddl->validated)
+  /* Each step commits with its mark in the journal, whose row it locks
+   * first: a statement already run (by another process, or by an
+   * attempt whose COMMIT was acknowledged too late) is not run again.
+   * Two round trips a step: the lock, then the statement with its mark
+   * and the COMMIT. */
+  for (guint step = 0; step < 2; step++)
     {
-      if (!ferry_connection_exec (slot->target, "BEGIN", error) ||
-          !ferry_connection_exec (slot->target, ddl->validate_sql, error) ||
-          !ferry_journal_mark_ddl (self->journal, slot->target, ddl->ddl_id, TRUE, error) ||
-          !ferry_connection_exec (slot->target, "COMMIT", error))
+      const char *statement = step == 0 ? ddl->restore_sql : ddl->validate_sql;
+      gboolean last = step == 1 || ddl->validate_sql == NULL;
+      g_autofree char *lock_row = NULL;
+      g_autofree char *lock = NULL;
+      g_autofree char *rest = NULL;
+      g_autofree char *mark = NULL;
+      g_autoptr(PGresult) state = NULL;
+
+      if (statement == NULL || (step == 0 ? ddl->restored : ddl->validated))
+        continue;
+
+      lock_row = ferry_journal_lock_ddl_sql (self->journal, ddl->ddl_id);
+      lock = g_strconcat ("BEGIN; ", lock_row, NULL);
+      state = ferry_connection_query (slot->target, lock, error);
+      if (state == NULL)
         goto fail;
-      ddl->validated = TRUE;
+      if (PQntuples (state) > 0 && PQgetvalue (state, 0, step)[0] == 't')
+        rest = g_strdup ("COMMIT");
+      else
+        {
+          mark = ferry_journal_mark_ddl_sql (self->journal, ddl->ddl_id, last);
+          rest = g_strdup_printf ("%s;\n%s;\nCOMMIT", statement, mark);
+        }
+      if (!ferry_connection_exec (slot->target, rest, error))
+        goto fail;
+
+      if (step == 0)
+        ddl->restored = TRUE;
+      if (last || (PQntuples (state) > 0 && PQgetvalue (state, 0, 1)[0] == 't'))
+        ddl->validated = TRUE;
     }
 
-  chunk_timeout (self, slot->target);
   return TRUE;
 
 fail:
   rollback_quietly (slot->target);
-  chunk_timeout (self, slot->target);
   return FALSE;
 }
 
@@ -482,6 +522,7 @@ run_validate (FerryCoordinator  *self,
 
   chunk_timeout (self, slot->source);
   chunk_timeout (self, slot->target);
+  slot->unbounded = FALSE;
 
   return ferry_journal_record_validation (self->journal, slot->target, self->migration_id,
                                           ferry_table_get_schema (work->table),
@@ -494,6 +535,7 @@ fail:
   rollback_quietly (slot->source);
   chunk_timeout (self, slot->source);
   chunk_timeout (self, slot->target);
+  slot->unbounded = FALSE;
   return FALSE;
 }
 
@@ -652,6 +694,7 @@ ensure_schema_dump (FerryCoordinator  *self,
   g_autofree char *path = dump_path (self);
   g_autofree char *partial = g_strconcat (path, ".partial", NULL);
   g_autofree char *pg_dump = NULL;
+  g_autofree char *source = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
   const char * const *include = ferry_config_get_include (self->config);
@@ -667,6 +710,8 @@ ensure_schema_dump (FerryCoordinator  *self,
   g_ptr_array_add (argv, g_steal_pointer (&pg_dump));
   g_ptr_array_add (argv, g_strdup ("--schema-only"));
   g_ptr_array_add (argv, g_strdup ("--format=custom"));
+  /* The statements Ferry reads from it travel as UTF-8, like all its SQL. */
+  g_ptr_array_add (argv, g_strdup ("--encoding=UTF8"));
   g_ptr_array_add (argv, g_strdup_printf ("--file=%s", partial));
   g_ptr_array_add (argv, g_strdup_printf ("--exclude-schema=%s", ferry_config_get_journal_schema (self->config)));
 
@@ -683,7 +728,8 @@ ensure_schema_dump (FerryCoordinator  *self,
         }
     }
 
-  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_source (self->config)));
+  source = ferry_conninfo_with_keepalives (ferry_config_get_source (self->config));
+  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", source));
 
   /* Written aside and renamed when complete: a dump cut short by a crash
    * is never taken for the whole schema. */
@@ -845,6 +891,7 @@ restore_section (FerryCoordinator  *self,
   g_autofree char *list = NULL;
   g_autofree char *started = g_strdup_printf ("schema-%s-started", section);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *target = ferry_conninfo_with_keepalives (ferry_config_get_target (self->config));
   FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
   gboolean again;
 
@@ -896,7 +943,7 @@ restore_section (FerryCoordinator  *self,
         }
       g_ptr_array_add (argv, g_strdup_printf ("--jobs=%u", jobs));
     }
-  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", ferry_config_get_target (self->config)));
+  g_ptr_array_add (argv, g_strdup_printf ("--dbname=%s", target));
   g_ptr_array_add (argv, g_strdup (path));
 
   if (!run_tool (argv, ferry_config_get_target (self->config), section, NULL, error))
@@ -904,6 +951,710 @@ restore_section (FerryCoordinator  *self,
   if (list != NULL)
     g_unlink (list);
   return TRUE;
+}
+
+/* schema: copy — the post-data section, item by item
+ *
+ * Rather than one pg_restore of the whole section once every table is
+ * loaded, each of its TOC entries (an index, a key, a foreign key, a
+ * check, a trigger, a rule, a policy, a comment…) becomes a deferred DDL
+ * statement in the journal, written there before any of them runs,
+ * together with what it waits for: the tables whose data it needs (its
+ * dependencies on TABLE entries) and the other entries it depends on (a
+ * foreign key on the referenced key, an ATTACH on both indexes). Workers
+ * run each one as soon as that is there, beside the chunks of the tables
+ * still loading. The statements are pg_restore's own: its script of the
+ * section, cut at its TOC entries. Entries that need nothing of the data,
+ * and those pg_restore itself keeps for last (grants, event triggers,
+ * materialized view refreshes), run at the end, in pg_restore's order.
+ */
+
+typedef struct {
+  guint      toc_id;
+  guint32    classid;
+  guint32    objid;
+  char      *desc;
+  char      *tag;
+  char      *body;          /* the statements; NULL when there are none */
+  GArray    *deps;          /* guint: TOC ids */
+
+  int        state;         /* 0 new, 1 resolving, 2 resolved */
+  gboolean   at_end;
+  GPtrArray *after;         /* PostItem* with a body */
+  GPtrArray *tables;        /* FerryTable* of the source */
+  FerryJournalDdl *ddl;
+} PostItem;
+
+static void
+post_item_free (PostItem *item)
+{
+  g_free (item->desc);
+  g_free (item->tag);
+  g_free (item->body);
+  g_clear_pointer (&item->deps, g_array_unref);
+  g_clear_pointer (&item->after, g_ptr_array_unref);
+  g_clear_pointer (&item->tables, g_ptr_array_unref);
+  g_clear_pointer (&item->ddl, ferry_journal_ddl_free);
+  g_free (item);
+}
+
+/* What pg_restore's TOC entries of the post-data section (and the few
+ * that follow them into it) call themselves. */
+static const char * const post_data_descs[] = {
+  "INDEX", "INDEX ATTACH", "CONSTRAINT", "FK CONSTRAINT", "CHECK CONSTRAINT",
+  "TRIGGER", "EVENT TRIGGER", "RULE", "POLICY", "ROW SECURITY", "COMMENT",
+  "SECURITY LABEL", "ACL", "DEFAULT ACL", "MATERIALIZED VIEW DATA",
+  "PUBLICATION", "PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA",
+  "SUBSCRIPTION", "SUBSCRIPTION TABLE", "STATISTICS", "STATISTICS DATA",
+  NULL
+};
+
+/* "-- Name: TAG; Type: DESC; Schema: …; Owner: …": names may contain
+ * anything, so DESC is one pg_restore knows, followed by "; Schema: ". */
+static void
+parse_name_line (PostItem   *item,
+                 const char *line)
+{
+  const char *rest = line + strlen ("-- Name: ");
+  const char *at = NULL;
+  const char *desc = NULL;
+
+  for (const char *p = strstr (rest, "; Type: "); p != NULL; p = strstr (p + 1, "; Type: "))
+    for (guint d = 0; post_data_descs[d] != NULL; d++)
+      {
+        const char *after = p + strlen ("; Type: ");
+
+        if (g_str_has_prefix (after, post_data_descs[d]) &&
+            g_str_has_prefix (after + strlen (post_data_descs[d]), "; Schema: "))
+          {
+            at = p;
+            desc = post_data_descs[d];
+          }
+      }
+
+  if (at == NULL && (at = strstr (rest, "; Type: ")) != NULL)
+    {
+      const char *start = at + strlen ("; Type: ");
+      const char *end = strchr (start, ';');
+
+      item->desc = end ? g_strndup (start, end - start) : g_strdup (start);
+    }
+  else if (desc != NULL)
+    item->desc = g_strdup (desc);
+  item->tag = at ? g_strndup (rest, at - rest) : g_strdup (rest);
+}
+
+static gboolean
+script_error (GError     **error,
+              const char  *why)
+{
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_FAILED,
+               _("pg_restore’s script of the post-data section cannot be cut into its entries: %s"), why);
+  return FALSE;
+}
+
+/* The TOC ids that `pg_restore --list` prints, in its order; with
+ * @relations, also id → oid of every pg_class entry. */
+static GArray *
+toc_list (const char  *pg_restore,
+          const char  *dump,
+          const char  *section,
+          GHashTable  *relations,
+          GError     **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *toc = NULL;
+  g_auto(GStrv) lines = NULL;
+  GArray *ids;
+
+  g_ptr_array_add (argv, g_strdup (pg_restore));
+  g_ptr_array_add (argv, g_strdup ("--list"));
+  if (section != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--section=%s", section));
+  g_ptr_array_add (argv, g_strdup (dump));
+  if (!run_tool (argv, NULL, _("Listing the schema dump"), &toc, error))
+    return NULL;
+
+  ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  lines = g_strsplit (toc, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint id, classid, objid;
+
+      if (lines[i][0] == ';' ||
+          sscanf (lines[i], "%u; %u %u", &id, &classid, &objid) != 3)
+        continue;
+      g_array_append_val (ids, id);
+      if (relations != NULL && classid == 1259 /* pg_class */)
+        g_hash_table_insert (relations, GUINT_TO_POINTER (id), GUINT_TO_POINTER (objid));
+    }
+  return ids;
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *)a, y = *(const guint *)b;
+  return x < y ? -1 : x > y;
+}
+
+/*
+ * Cuts pg_restore's verbose script of the section into its entries.
+ * Each one starts with
+ *
+ *   --
+ *   -- TOC entry ID (class C OID O)
+ *   -- Dependencies: ID ID …
+ *   -- Name: …; Type: …; Schema: …; Owner: …
+ *   --
+ *   <blank>
+ *   statements
+ *
+ * A statement may contain such lines too (in a comment's string, say):
+ * the entry lines found must be exactly the entries that --list names,
+ * each once, or nothing is cut.
+ */
+static gboolean
+parse_post_data_script (const char  *script,
+                        GArray      *expected,
+                        GPtrArray   *items,
+                        GError     **error)
+{
+  g_auto(GStrv) lines = g_strsplit (script, "\n", -1);
+  guint n_lines = g_strv_length (lines);
+  g_autoptr(GArray) markers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) wanted = g_array_copy (expected);
+  gboolean utf8 = FALSE;
+  guint end = 0;
+
+  /* The script's end: the last "PostgreSQL database dump complete". */
+  for (guint i = n_lines; i >= 2; i--)
+    if (g_str_equal (lines[i - 1], "-- PostgreSQL database dump complete") && g_str_equal (lines[i - 2], "--"))
+      {
+        end = i - 2;
+        break;
+      }
+  if (end == 0)
+    return script_error (error, _("it has no end"));
+
+  for (guint i = 1; i < end; i++)
+    {
+      guint id, classid, objid;
+      int len = 0;
+
+      if (g_str_equal (lines[i - 1], "--") &&
+          sscanf (lines[i], "-- TOC entry %u (class %u OID %u)%n", &id, &classid, &objid, &len) == 3 &&
+          lines[i][len] == '\0')
+        {
+          PostItem *item = g_new0 (PostItem, 1);
+
+          item->toc_id = id;
+          item->classid = classid;
+          item->objid = objid;
+          item->deps = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_ptr_array_add (items, item);
+          g_array_append_val (markers, i);
+          g_array_append_val (found, id);
+        }
+    }
+
+  g_array_sort (found, compare_uint);
+  g_array_sort (wanted, compare_uint);
+  if (found->len != wanted->len ||
+      (found->len > 0 && memcmp (found->data, wanted->data, found->len * sizeof (guint)) != 0))
+    return script_error (error, _("its entries are not those of the dump’s list"));
+
+  for (guint i = 0; i < (markers->len > 0 ? g_array_index (markers, guint, 0) : end); i++)
+    if (g_str_equal (lines[i], "SET client_encoding = 'UTF8';"))
+      utf8 = TRUE;
+  if (!utf8)
+    return script_error (error, _("it is not in UTF-8"));
+
+  for (guint k = 0; k < markers->len; k++)
+    {
+      PostItem *item = g_ptr_array_index (items, k);
+      guint first = g_array_index (markers, guint, k) + 1;
+      guint limit = k + 1 < markers->len ? g_array_index (markers, guint, k + 1) - 1 : end;
+      guint last;
+      guint i;
+      g_autoptr(GString) body = g_string_new (NULL);
+
+      for (i = first; i < limit && !g_str_equal (lines[i], "--"); i++)
+        {
+          if (g_str_has_prefix (lines[i], "-- Dependencies:"))
+            {
+              g_auto(GStrv) words = g_strsplit (lines[i] + strlen ("-- Dependencies:"), " ", -1);
+
+              for (guint w = 0; words[w] != NULL; w++)
+                {
+                  guint64 dep;
+
+                  if (*words[w] != '\0' && g_ascii_string_to_unsigned (words[w], 10, 1, G_MAXUINT, &dep, NULL))
+                    {
+                      guint id = dep;
+                      g_array_append_val (item->deps, id);
+                    }
+                }
+            }
+          else if (g_str_has_prefix (lines[i], "-- Name: "))
+            parse_name_line (item, lines[i]);
+        }
+      if (i >= limit || item->desc == NULL)
+        return script_error (error, _("an entry has no header"));
+      i++;
+      if (i < limit && lines[i][0] == '\0')
+        i++;
+
+      /* The last entry is followed by "-- Completed on …". */
+      last = limit;
+      while (last > i && lines[last - 1][0] == '\0')
+        last--;
+      if (k + 1 == markers->len && last > i && g_str_has_prefix (lines[last - 1], "-- Completed on "))
+        last--;
+
+      for (guint j = i; j < last; j++)
+        {
+          g_string_append (body, lines[j]);
+          g_string_append_c (body, '\n');
+        }
+      g_strstrip (body->str);
+      if (body->str[0] != '\0')
+        item->body = g_strdup (body->str);
+    }
+
+  return TRUE;
+}
+
+static void
+add_unique (GPtrArray *array,
+            gpointer   data)
+{
+  if (!g_ptr_array_find (array, data, NULL))
+    g_ptr_array_add (array, data);
+}
+
+/* What @item waits for: tables (its dependencies on TABLE entries of
+ * migrated tables) and items with statements; an item without any
+ * passes its own on. */
+static void
+resolve_item (PostItem   *item,
+              GHashTable *by_id,
+              GHashTable *relations,
+              GHashTable *tables_by_oid)
+{
+  if (item->state != 0)
+    return;   /* done, or a cycle: pg_dump makes none */
+  item->state = 1;
+  item->after = g_ptr_array_new ();
+  item->tables = g_ptr_array_new ();
+
+  for (guint d = 0; d < item->deps->len; d++)
+    {
+      guint id = g_array_index (item->deps, guint, d);
+      PostItem *dep = g_hash_table_lookup (by_id, GUINT_TO_POINTER (id));
+
+      if (dep == item)
+        continue;
+      if (dep != NULL)
+        {
+          resolve_item (dep, by_id, relations, tables_by_oid);
+          if (dep->body != NULL)
+            add_unique (item->after, dep);
+          else if (dep->state == 2)
+            {
+              for (guint k = 0; k < dep->after->len; k++)
+                add_unique (item->after, g_ptr_array_index (dep->after, k));
+              for (guint k = 0; k < dep->tables->len; k++)
+                add_unique (item->tables, g_ptr_array_index (dep->tables, k));
+            }
+        }
+      else
+        {
+          gpointer oid = g_hash_table_lookup (relations, GUINT_TO_POINTER (id));
+          FerryTable *table = oid ? g_hash_table_lookup (tables_by_oid, oid) : NULL;
+
+          if (table != NULL)
+            add_unique (item->tables, table);
+        }
+    }
+  item->state = 2;
+}
+
+/* What pg_restore restores after everything else: grants, event
+ * triggers (they would fire on the rest), materialized view data (it
+ * reads other tables) and their comments. */
+static gboolean
+restored_last (PostItem *item)
+{
+  return g_strcmp0 (item->desc, "ACL") == 0 || g_strcmp0 (item->desc, "DEFAULT ACL") == 0 ||
+         g_strcmp0 (item->desc, "EVENT TRIGGER") == 0 ||
+         g_strcmp0 (item->desc, "MATERIALIZED VIEW DATA") == 0 ||
+         (g_strcmp0 (item->desc, "COMMENT") == 0 && item->tag != NULL &&
+          g_str_has_prefix (item->tag, "EVENT TRIGGER "));
+}
+
+static char *
+kind_of (PostItem *item)
+{
+  g_autofree char *lower = NULL;
+
+  if (g_str_equal (item->desc, "FK CONSTRAINT"))
+    return g_strdup ("foreign-key");
+  lower = g_ascii_strdown (item->desc, -1);
+  return g_strdelimit (g_steal_pointer (&lower), " ", '-');
+}
+
+/* Statements of pg_restore's script run with the settings it begins
+ * with; SET LOCAL, so that the worker's session is as before. */
+#define POST_DATA_SETTINGS \
+  "SET LOCAL search_path = ''; SET LOCAL check_function_bodies = false;" \
+  " SET LOCAL xmloption = content; SET LOCAL client_min_messages = warning;" \
+  " SET LOCAL row_security = off; SET LOCAL lock_timeout = 0;"
+
+/* The source's catalog, for the items that are catalog objects: the
+ * table each belongs to, the index's tablespace, and for foreign keys
+ * what is needed to add them NOT VALID and validate them apart. */
+static gboolean
+describe_items (FerryCoordinator  *self,
+                GPtrArray         *items,
+                GHashTable        *tables_by_oid,
+                GError           **error)
+{
+  g_autoptr(GString) classes = g_string_new ("{");
+  g_autoptr(GString) objects = g_string_new ("{");
+  g_autoptr(GHashTable) by_object = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+      char *key;
+
+      if (item->ddl == NULL || item->classid == 0 || item->objid == 0)
+        continue;
+      key = g_strdup_printf ("%u %u", item->classid, item->objid);
+      g_ptr_array_add (keys, key);
+      g_hash_table_insert (by_object, key, item);
+      g_string_append_printf (classes, "%s%u", n ? "," : "", item->classid);
+      g_string_append_printf (objects, "%s%u", n ? "," : "", item->objid);
+      n++;
+    }
+  g_string_append_c (classes, '}');
+  g_string_append_c (objects, '}');
+  if (n == 0)
+    return TRUE;
+
+  {
+    const char *params[] = { classes->str, objects->str };
+
+    result = ferry_connection_query_params (self->control_source,
+      "SELECT u.c || ' ' || u.o,"
+      "       CASE u.c WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN con.conrelid"
+      "                WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN coalesce(x.indrelid, u.o)"
+      "                WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass"
+      "                  THEN (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = u.o)"
+      "                WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+      "                  THEN (SELECT r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = u.o)"
+      "                WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass"
+      "                  THEN (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = u.o) END,"
+      "       (pg_catalog.pg_identify_object(u.c, u.o, 0)).identity,"
+      "       coalesce(ts.spcname, ''), con.contype, con.confrelid, con.convalidated,"
+      "       con.conname, pg_catalog.pg_get_constraintdef(con.oid),"
+      "       CASE WHEN cc.oid IS NOT NULL THEN pg_catalog.format('%I.%I', cn.nspname, cc.relname) END,"
+      "       cc.relkind, rc.relkind"
+      " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.oid[]), pg_catalog.unnest($2::pg_catalog.oid[])) AS u(c, o)"
+      " LEFT JOIN pg_catalog.pg_constraint con"
+      "        ON u.c = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND con.oid = u.o"
+      " LEFT JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid"
+      " LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
+      " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid"
+      " LEFT JOIN pg_catalog.pg_index x"
+      "        ON u.c = 'pg_catalog.pg_class'::pg_catalog.regclass AND x.indexrelid = u.o"
+      " LEFT JOIN pg_catalog.pg_class ix"
+      "        ON ix.oid = coalesce(x.indexrelid, CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END)"
+      " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ix.reltablespace",
+      2, params, error);
+    if (result == NULL)
+      return FALSE;
+  }
+
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      PostItem *item = g_hash_table_lookup (by_object, PQgetvalue (result, r, 0));
+      FerryJournalDdl *ddl;
+      FerryTable *owner = NULL;
+      g_autofree char *settings = NULL;
+      g_autofree char *body = NULL;
+
+      if (item == NULL)
+        continue;
+      ddl = item->ddl;
+
+      if (!PQgetisnull (result, r, 1))
+        owner = g_hash_table_lookup (tables_by_oid, GUINT_TO_POINTER (strtoul (PQgetvalue (result, r, 1), NULL, 10)));
+      if (owner != NULL)
+        {
+          g_free (ddl->table_schema);
+          g_free (ddl->table_name);
+          ddl->table_schema = g_strdup (ferry_table_get_schema (owner));
+          ddl->table_name = g_strdup (ferry_table_get_name (owner));
+        }
+      if (!PQgetisnull (result, r, 2))
+        {
+          g_free (ddl->object_name);
+          ddl->object_name = g_strdup (PQgetvalue (result, r, 2));
+        }
+
+      /* An index or key goes where pg_restore would put it. */
+      if (g_str_equal (PQgetvalue (result, r, 4), "p") || g_str_equal (PQgetvalue (result, r, 4), "u") ||
+          g_str_equal (PQgetvalue (result, r, 4), "x") || g_str_equal (ddl->kind, "index"))
+        {
+          g_autofree char *space = *PQgetvalue (result, r, 3) ? ferry_quote_ident (PQgetvalue (result, r, 3))
+                                                               : g_strdup ("''");
+          settings = g_strdup_printf (POST_DATA_SETTINGS " SET LOCAL default_tablespace = %s;\n", space);
+        }
+
+      if (g_str_equal (PQgetvalue (result, r, 4), "f"))
+        {
+          FerryTable *ref = g_hash_table_lookup (tables_by_oid,
+                                                 GUINT_TO_POINTER (strtoul (PQgetvalue (result, r, 5), NULL, 10)));
+          const char *definition = PQgetvalue (result, r, 8);
+          gboolean validated = PQgetvalue (result, r, 6)[0] == 't';
+          gboolean partitioned = PQgetvalue (result, r, 10)[0] == 'p' || PQgetvalue (result, r, 11)[0] == 'p';
+          g_autofree char *tail = g_strconcat (" ", definition, ";", NULL);
+
+          g_free (ddl->object_name);
+          ddl->object_name = g_strdup (PQgetvalue (result, r, 7));
+          if (ref != NULL)
+            {
+              ddl->ref_schema = g_strdup (ferry_table_get_schema (ref));
+              ddl->ref_name = g_strdup (ferry_table_get_name (ref));
+            }
+
+          /* As the rebuild strategy does: added NOT VALID (no scan, a
+           * short lock), then validated with a lock that lets the other
+           * work on both tables go on. Not for partitioned tables
+           * (PostgreSQL 15 cannot), nor a key that was NOT VALID. */
+          if (validated && !partitioned && g_str_has_suffix (item->body, tail))
+            {
+              g_autofree char *qname = ferry_quote_ident (PQgetvalue (result, r, 7));
+
+              body = g_strdup_printf ("%.*s NOT VALID;", (int)(strlen (item->body) - 1), item->body);
+              ddl->validate_sql = g_strdup_printf ("ALTER TABLE ONLY %s VALIDATE CONSTRAINT %s",
+                                                   PQgetvalue (result, r, 9), qname);
+            }
+        }
+
+      if (settings != NULL || body != NULL)
+        {
+          g_free (ddl->restore_sql);
+          ddl->restore_sql = g_strdup_printf ("%s%s", settings ? settings : POST_DATA_SETTINGS "\n",
+                                              body ? body : item->body);
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * journal_post_data:
+ *
+ * Writes every item of the post-data section to the journal, with what
+ * it waits for, in one transaction with the "schema-post-data-journaled"
+ * event. Fails without writing anything when pg_restore's script cannot
+ * be cut into its entries with certainty: the section is then restored
+ * by one pg_restore after the data, as before.
+ */
+static gboolean
+journal_post_data (FerryCoordinator  *self,
+                   GError           **error)
+{
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+  FerryAnalyzer *analyzer = ferry_validator_get_analyzer (self->validator);
+  GPtrArray *tables = ferry_catalog_get_tables (catalog);
+  g_autofree char *path = dump_path (self);
+  g_autofree char *pg_restore = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) relations = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) tables_by_oid = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)post_item_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) expected = NULL;
+  g_autoptr(GArray) ids = NULL;
+  PostItem *previous_end = NULL;
+  gboolean restored_last_seen = FALSE;
+  gboolean changed;
+  guint n_at_end = 0;
+
+  if (!ensure_schema_dump (self, error))
+    return FALSE;
+  pg_restore = find_pg_tool ("pg_restore", ferry_catalog_get_server_version (catalog), error);
+  if (pg_restore == NULL)
+    return FALSE;
+
+  all = toc_list (pg_restore, path, NULL, relations, error);
+  expected = all ? toc_list (pg_restore, path, "post-data", NULL, error) : NULL;
+  if (expected == NULL)
+    return FALSE;
+
+  g_ptr_array_add (argv, g_strdup (pg_restore));
+  g_ptr_array_add (argv, g_strdup ("--verbose"));
+  g_ptr_array_add (argv, g_strdup ("--section=post-data"));
+  g_ptr_array_add (argv, g_strdup ("--no-tablespaces"));
+  g_ptr_array_add (argv, g_strdup ("--file=-"));
+  g_ptr_array_add (argv, g_strdup (path));
+  if (!run_tool (argv, NULL, _("pg_restore’s script of the post-data section"), &script, error) ||
+      !parse_post_data_script (script, expected, items, error))
+    return FALSE;
+  g_clear_pointer (&script, g_free);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      FerryTable *table = g_ptr_array_index (tables, i);
+
+      if (ferry_analyzer_get_unit (analyzer, table) != NULL)
+        g_hash_table_insert (tables_by_oid, GUINT_TO_POINTER (ferry_table_get_oid (table)), table);
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+      g_hash_table_insert (by_id, GUINT_TO_POINTER (item->toc_id), item);
+    }
+  for (guint i = 0; i < items->len; i++)
+    resolve_item (g_ptr_array_index (items, i), by_id, relations, tables_by_oid);
+
+  /* At the end: what pg_restore keeps for last (and all that its script
+   * puts after the first of those), what needs no table, and what
+   * waits for something at the end. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+
+      restored_last_seen |= restored_last (item);
+      item->at_end = restored_last_seen || (item->tables->len == 0 && item->after->len == 0);
+    }
+  do
+    {
+      changed = FALSE;
+      for (guint i = 0; i < items->len; i++)
+        {
+          PostItem *item = g_ptr_array_index (items, i);
+
+          for (guint k = 0; !item->at_end && k < item->after->len; k++)
+            if (((PostItem *)g_ptr_array_index (item->after, k))->at_end)
+              item->at_end = changed = TRUE;
+        }
+    }
+  while (changed);
+
+  /* The rows, in the script's order: pg_restore's. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+      FerryJournalDdl *ddl;
+      FerryTable *table;
+
+      if (item->body == NULL)
+        continue;
+
+      ddl = item->ddl = g_new0 (FerryJournalDdl, 1);
+      ddl->kind = kind_of (item);
+      ddl->object_name = g_strdup (item->tag);
+      ddl->restore_sql = g_strconcat (POST_DATA_SETTINGS "\n", item->body, NULL);
+      ddl->section = g_strdup ("post-data");
+      ddl->at_end = item->at_end;
+
+      /* The table it is reported under: its first (describe_items()
+       * knows better for catalog objects), or that of what it waits for. */
+      table = item->tables->len > 0 ? g_ptr_array_index (item->tables, 0) : NULL;
+      for (guint k = 0; table == NULL && k < item->after->len; k++)
+        {
+          FerryJournalDdl *other = ((PostItem *)g_ptr_array_index (item->after, k))->ddl;
+
+          if (other != NULL && other->table_schema != NULL)
+            table = ferry_catalog_lookup (catalog, other->table_schema, other->table_name);
+        }
+      if (table != NULL)
+        {
+          ddl->table_schema = g_strdup (ferry_table_get_schema (table));
+          ddl->table_name = g_strdup (ferry_table_get_name (table));
+        }
+
+      if (item->tables->len > 0)
+        {
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+          for (guint k = 0; k < item->tables->len; k++)
+            {
+              FerryTable *t = g_ptr_array_index (item->tables, k);
+              g_strv_builder_add (builder, ferry_table_get_schema (t));
+              g_strv_builder_add (builder, ferry_table_get_name (t));
+            }
+          ddl->wait_tables = g_strv_builder_end (builder);
+        }
+
+      if (item->at_end)
+        {
+          /* One after the other, in pg_restore's order. */
+          if (previous_end != NULL)
+            add_unique (item->after, previous_end);
+          previous_end = item;
+          n_at_end++;
+        }
+      g_ptr_array_add (rows, ddl);
+    }
+
+  if (!describe_items (self, items, tables_by_oid, error))
+    return FALSE;
+
+  if (!ferry_connection_exec (self->control_target, "BEGIN", error))
+    return FALSE;
+
+  ids = ferry_journal_reserve_ddl_ids (self->journal, NULL, rows->len, error);
+  if (ids == NULL || ids->len != rows->len)
+    goto fail;
+  for (guint i = 0, r = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+
+      if (item->ddl != NULL)
+        item->ddl->ddl_id = g_array_index (ids, gint64, r++);
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      PostItem *item = g_ptr_array_index (items, i);
+
+      if (item->ddl == NULL || item->after->len == 0)
+        continue;
+      item->ddl->after = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint k = 0; k < item->after->len; k++)
+        {
+          PostItem *other = g_ptr_array_index (item->after, k);
+
+          if (other->ddl != NULL)
+            g_array_append_val (item->ddl->after, other->ddl->ddl_id);
+        }
+    }
+
+  detail = g_strdup_printf (_("%u post-data items, %u of them after the data"), rows->len, n_at_end);
+  if (!ferry_journal_add_ddl_items (self->journal, NULL, self->migration_id, rows, error) ||
+      !ferry_journal_add_event (self->journal, self->migration_id, "schema-post-data-journaled", detail, error) ||
+      !ferry_connection_exec (self->control_target, "COMMIT", error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  rollback_quietly (self->control_target);
+  return FALSE;
 }
 
 /* Dropping constraints and indexes for the load */
@@ -1289,6 +2040,7 @@ ferry_job_prepare (FerryCoordinator *self,
   g_autoptr(GPtrArray) existing = NULL;
   FerryPlan *plan = ferry_validator_get_plan (self->validator);
   gboolean copy_schema = ferry_config_get_schema_mode (self->config) == FERRY_SCHEMA_MODE_COPY;
+  gboolean post_data_items = FALSE;
   gint64 id = self->migration_id;
   PrepareResult *prepared;
 
@@ -1340,6 +2092,36 @@ ferry_job_prepare (FerryCoordinator *self,
       ferry_journal_add_event (self->journal, id, "schema-pre-data", NULL, NULL);
     }
 
+  /* schema: copy — the post-data section goes to the journal, item by
+   * item, before any of it runs: each runs on a worker once the data it
+   * needs is there. A run that began the section the old way (one
+   * pg_restore after the data) goes on that way; so does one whose
+   * section cannot be cut into its items. */
+  if (copy_schema)
+    {
+      gboolean legacy;
+
+      post_data_items = ferry_journal_has_event (self->journal, id, "schema-post-data-journaled", &error);
+      if (error != NULL)
+        goto fail;
+      legacy = !post_data_items &&
+               (ferry_journal_has_event (self->journal, id, "schema-post-data-started", &error) ||
+                ferry_journal_has_event (self->journal, id, "schema-post-data", &error));
+      if (error != NULL)
+        goto fail;
+      if (!post_data_items && !legacy)
+        {
+          g_autoptr(GError) why = NULL;
+
+          post_data_items = journal_post_data (self, &why);
+          if (!post_data_items)
+            {
+              g_message ("The post-data section runs after the data: %s", why->message);
+              ferry_journal_add_event (self->journal, id, "schema-post-data-whole", why->message, NULL);
+            }
+        }
+    }
+
   /* What is already dropped (a resumed run) is not dropped again. */
   existing = ferry_journal_list_ddl (self->journal, id, FALSE, &error);
   if (existing == NULL)
@@ -1352,13 +2134,19 @@ ferry_job_prepare (FerryCoordinator *self,
                                             ddl->object_name ? ddl->object_name : ""));
     }
 
-  if (!drop_foreign_keys (self, journaled, &error))
-    goto fail;
-  if (ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD &&
-      !drop_indexes (self, journaled, &error))
-    goto fail;
-  if (!ferry_config_get_fire_triggers (self->config) && !disable_triggers (self, journaled, &error))
-    goto fail;
+  /* With the post-data items in the journal, the target's keys,
+   * indexes and triggers are theirs, made once a table is loaded: a
+   * resumed run leaves them be. */
+  if (!post_data_items)
+    {
+      if (!drop_foreign_keys (self, journaled, &error))
+        goto fail;
+      if (ferry_config_get_constraints (self->config) == FERRY_CONSTRAINT_STRATEGY_REBUILD &&
+          !drop_indexes (self, journaled, &error))
+        goto fail;
+      if (!ferry_config_get_fire_triggers (self->config) && !disable_triggers (self, journaled, &error))
+        goto fail;
+    }
 
   /* One snapshot for every worker: parents and children agree. */
   if (!export_snapshot (self, &error))
@@ -1471,11 +2259,17 @@ ferry_job_finish (FerryCoordinator *self,
   if (!ferry_coordinator_ensure_control (self, &error) || !set_sequences (self, &error))
     goto fail;
 
-  /* schema: copy — indexes, constraints and triggers after the data,
-   * built in parallel by pg_restore. */
+  /* schema: copy — the post-data section: its items, from the journal,
+   * are all done by now; or, the old way, one pg_restore of it, in
+   * parallel jobs, after the data. */
   if (copy_schema && !ferry_journal_has_event (self->journal, self->migration_id, "schema-post-data", &error))
     {
-      if (error != NULL || !restore_section (self, "post-data", &error))
+      gboolean journaled;
+
+      if (error != NULL)
+        goto fail;
+      journaled = ferry_journal_has_event (self->journal, self->migration_id, "schema-post-data-journaled", &error);
+      if (error != NULL || (!journaled && !restore_section (self, "post-data", &error)))
         goto fail;
       ferry_journal_add_event (self->journal, self->migration_id, "schema-post-data", NULL, NULL);
     }

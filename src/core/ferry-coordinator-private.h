@@ -36,6 +36,7 @@ typedef struct {
   FerryConnection  *source;
   FerryConnection  *target;
   gboolean          broken;          /* reconnect before the next job */
+  gboolean          unbounded;       /* the target's statement_timeout is lifted (DDL) */
 } Slot;
 
 typedef struct {
@@ -65,6 +66,8 @@ typedef struct {
 
   /* DDL */
   FerryJournalDdl  *ddl;
+  GPtrArray        *wait_tables;     /* units whose data must be complete; NULL: table, ref_table */
+  GPtrArray        *after;           /* Work* (DDL) to be done first */
 
   /* validation */
   char             *part;            /* "table" or "chunk N" */
@@ -77,6 +80,13 @@ typedef struct {
   Slot             *slot;            /* while running */
   GError           *error;           /* the last failure */
 } Work;
+
+/* Per heap (a table, or one partition of a unit): its chunks, so that
+ * a partition's indexes need not wait for its siblings. */
+typedef struct {
+  guint             n_chunks;
+  guint             n_done;          /* done or skipped */
+} HeapRun;
 
 /* Per unit: how far its chunks got. */
 typedef struct {
@@ -127,10 +137,12 @@ struct _FerryCoordinator
   GPtrArray         *idle_slots;
   GPtrArray         *work;           /* Work*, in load order */
   GHashTable        *runs;           /* FerryTable* → TableRun* */
+  GHashTable        *heap_runs;      /* FerryTable* (heap) → HeapRun* */
   GHashTable        *completed;      /* FerryTable* set, for the analyzer */
   guint              n_running;
   guint              n_chunks_total;
   guint              n_chunks_done;
+  gboolean           main_work_done;  /* every chunk and every DDL item not kept for the end */
   gboolean           pause_requested;
   gboolean           stop_requested;
   gboolean           abort_requested;

@@ -226,8 +226,23 @@ work_free (Work *work)
   g_free (work->source_checksum);
   g_free (work->target_checksum);
   g_clear_pointer (&work->ddl, ferry_journal_ddl_free);
+  g_clear_pointer (&work->wait_tables, g_ptr_array_unref);
+  g_clear_pointer (&work->after, g_ptr_array_unref);
   g_clear_error (&work->error);
   g_free (work);
+}
+
+/* Whether a DDL item is one of the indexes and keys of its table that
+ * its foreign keys wait for (TableRun.n_ddl_pending). */
+static gboolean
+ddl_builds_index (Work *work)
+{
+  const char *kind = work->ddl->kind;
+
+  if (work->ddl->section == NULL)
+    return !g_str_equal (kind, "foreign-key");
+  return !work->ddl->at_end &&
+         (g_str_equal (kind, "index") || g_str_equal (kind, "constraint") || g_str_equal (kind, "index-attach"));
 }
 
 static void
@@ -260,6 +275,40 @@ get_run (FerryCoordinator *self,
   return g_hash_table_lookup (self->runs, table);
 }
 
+static HeapRun *
+get_heap_run (FerryCoordinator *self,
+              FerryTable       *heap)
+{
+  HeapRun *run = g_hash_table_lookup (self->heap_runs, heap);
+
+  if (run == NULL)
+    {
+      run = g_new0 (HeapRun, 1);
+      g_hash_table_insert (self->heap_runs, heap, run);
+    }
+  return run;
+}
+
+/* Whether the data of @table is all there: a unit's every chunk, or, for
+ * a partition that is a heap of its own, its chunks. */
+static gboolean
+data_complete (FerryCoordinator *self,
+               FerryTable       *table,
+               FerryTable       *unit)
+{
+  TableRun *run;
+
+  if (table != unit)
+    {
+      HeapRun *heap = g_hash_table_lookup (self->heap_runs, table);
+
+      if (heap != NULL && heap->n_chunks > 0)
+        return heap->n_done == heap->n_chunks;
+    }
+  run = get_run (self, unit);
+  return run == NULL || run->complete || run->n_chunks == 0;
+}
+
 /* GObject */
 
 static void
@@ -269,6 +318,7 @@ clear_run (FerryCoordinator *self)
   g_clear_pointer (&self->work, g_ptr_array_unref);
   g_clear_pointer (&self->validation, g_ptr_array_unref);
   g_hash_table_remove_all (self->runs);
+  g_hash_table_remove_all (self->heap_runs);
   g_hash_table_remove_all (self->completed);
   self->n_chunks_total = self->n_chunks_done = 0;
   self->rows_done = self->bytes_done = 0;
@@ -325,6 +375,7 @@ ferry_coordinator_finalize (GObject *object)
   g_mutex_clear (&self->snapshot_lock);
   g_clear_pointer (&self->source_id, g_free);
   g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_pointer (&self->heap_runs, g_hash_table_unref);
   g_clear_pointer (&self->completed, g_hash_table_unref);
   g_clear_pointer (&self->early_events, g_ptr_array_unref);
   g_clear_error (&self->last_error);
@@ -488,6 +539,7 @@ ferry_coordinator_init (FerryCoordinator *self)
   self->state = FERRY_STATE_INITIALIZING;
   self->tables = ferry_table_list_new ();
   self->runs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)table_run_free);
+  self->heap_runs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->completed = g_hash_table_new (NULL, NULL);
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
   self->idle_slots = g_ptr_array_new ();
@@ -1110,14 +1162,32 @@ work_is_runnable (FerryCoordinator *self,
       return TRUE;
 
     case WORK_DDL:
-      if (run != NULL && !run->complete)
+      /* Kept for the end: once every chunk and every other item is done. */
+      if (work->ddl->at_end && !self->main_work_done)
         return FALSE;
+      if (work->wait_tables != NULL)
+        {
+          /* A post-data item: the data of every table it needs (pairs of
+           * the table and its unit). */
+          for (guint i = 0; i + 1 < work->wait_tables->len; i += 2)
+            if (!data_complete (self, g_ptr_array_index (work->wait_tables, i),
+                                g_ptr_array_index (work->wait_tables, i + 1)))
+              return FALSE;
+        }
+      else if (run != NULL && !run->complete)
+        return FALSE;
+      if (work->after != NULL)
+        for (guint i = 0; i < work->after->len; i++)
+          if (((Work *)g_ptr_array_index (work->after, i))->state != WORK_DONE)
+            return FALSE;
       if (work->ref_table != NULL)
         {
           TableRun *ref = get_run (self, work->ref_table);
-          if (ref != NULL && !ref->complete)
+          if (ref != NULL && !ref->complete && work->wait_tables == NULL)
             return FALSE;
-          /* A foreign key needs the referenced key's index back first. */
+          /* A foreign key needs the referenced key's index back first,
+           * and waits for the index builds on both tables rather than
+           * for their locks. */
           if (g_str_equal (work->ddl->kind, "foreign-key") &&
               ((ref != NULL && ref->n_ddl_pending > 0) ||
                (run != NULL && run->n_ddl_pending > 0)))
@@ -1194,15 +1264,31 @@ schedule (FerryCoordinator *self)
     next_wakeup = self->hold_until;
   else if (self->state == FERRY_STATE_RUNNING && !self->pause_requested && !self->stop_requested)
     {
-      for (guint i = 0; i < self->work->len && self->n_running < max_parallel; i++)
+      self->main_work_done = TRUE;
+      for (guint i = 0; i < self->work->len && self->main_work_done; i++)
         {
           Work *work = g_ptr_array_index (self->work, i);
 
-          if (work_is_runnable (self, work, now))
-            dispatch (self, work);
-          else if (work->state == WORK_PENDING && work->not_before > now)
-            next_wakeup = MIN (next_wakeup, work->not_before);
+          if ((work->kind == WORK_CHUNK && work->state != WORK_DONE && work->state != WORK_SKIPPED) ||
+              (work->kind == WORK_DDL && !work->ddl->at_end && work->state != WORK_DONE))
+            self->main_work_done = FALSE;
         }
+
+      /* Deferred DDL first: an index, a key or a foreign key whose
+       * tables are loaded runs before the next chunk, so that the run
+       * does not end with all of them still to build. */
+      for (guint pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < self->work->len && self->n_running < max_parallel; i++)
+          {
+            Work *work = g_ptr_array_index (self->work, i);
+
+            if ((work->kind == WORK_DDL) != (pass == 0))
+              continue;
+            if (work_is_runnable (self, work, now))
+              dispatch (self, work);
+            else if (work->state == WORK_PENDING && work->not_before > now)
+              next_wakeup = MIN (next_wakeup, work->not_before);
+          }
     }
 
   /* Backoff: come back when the earliest retry is due. */
@@ -1422,6 +1508,7 @@ split_done (GObject      *object,
   g_ptr_array_set_free_func (halves, NULL);
   if (run != NULL)
     run->n_chunks += halves->len - 1;
+  get_heap_run (self, work->heap)->n_chunks += halves->len - 1;
   self->n_chunks_total += halves->len - 1;
 
   {
@@ -1710,6 +1797,7 @@ work_done (GObject      *object,
           work->rows = res->rows;
           work->bytes = res->bytes;
           self->n_chunks_done++;
+          get_heap_run (self, work->heap)->n_done++;
           if (run != NULL)
             {
               run->n_done++;
@@ -1724,7 +1812,7 @@ work_done (GObject      *object,
           break;
 
         case WORK_DDL:
-          if (run != NULL && !g_str_equal (work->ddl->kind, "foreign-key") && run->n_ddl_pending > 0)
+          if (run != NULL && ddl_builds_index (work) && run->n_ddl_pending > 0)
             run->n_ddl_pending--;
           {
             g_autofree char *detail = g_strdup_printf ("%s %s", work->ddl->kind, work->ddl->object_name);
@@ -1822,8 +1910,10 @@ table_list_holds (FerryTableList *list,
 }
 
 typedef struct {
-  Work  *work;
-  guint  position;
+  Work    *work;
+  guint    position;
+  guint64  unit_bytes;
+  guint    unit_position;   /* the first of its unit's: says which unit */
 } SortKey;
 
 static int
@@ -1833,6 +1923,10 @@ compare_size_desc (gconstpointer a,
   const SortKey *ka = a;
   const SortKey *kb = b;
 
+  if (ka->unit_bytes != kb->unit_bytes)
+    return ka->unit_bytes > kb->unit_bytes ? -1 : 1;
+  if (ka->unit_position != kb->unit_position)
+    return ka->unit_position < kb->unit_position ? -1 : 1;
   if (ka->work->est_bytes != kb->work->est_bytes)
     return ka->work->est_bytes > kb->work->est_bytes ? -1 : 1;
   return ka->position < kb->position ? -1 : ka->position > kb->position;
@@ -1887,9 +1981,11 @@ build_work (FerryCoordinator  *self,
 
       g_ptr_array_add (self->work, work);
       run->n_chunks++;
+      get_heap_run (self, work->heap)->n_chunks++;
       self->n_chunks_total++;
       if (work->state == WORK_DONE || work->state == WORK_SKIPPED)
         {
+          get_heap_run (self, work->heap)->n_done++;
           run->n_done++;
           self->n_chunks_done++;
           run->rows_committed += work->rows;
@@ -1920,16 +2016,36 @@ build_work (FerryCoordinator  *self,
         }
   }
 
-  /* Largest chunks first, so that the run does not end on one long
-   * table while the other workers idle. Stable: equal sizes keep the
-   * plan's order (parents before children). The keep strategy's order
-   * is enforced when a chunk is picked, not by its place here. */
+  /* Largest tables first, each largest chunk first, so that the run
+   * does not end on one long table while the other workers idle, and
+   * the tables whose indexes and keys take longest to build are loaded
+   * first, their chunks together: their deferred DDL then runs while
+   * the smaller tables load. Stable: equal sizes keep the plan's order
+   * (parents before children). The keep strategy's order is enforced
+   * when a chunk is picked, not by its place here. */
   {
     g_autoptr(GArray) keyed = g_array_sized_new (FALSE, FALSE, sizeof (SortKey), self->work->len);
+    g_autoptr(GHashTable) units = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
     for (guint i = 0; i < self->work->len; i++)
       {
-        SortKey key = { g_ptr_array_index (self->work, i), i };
+        Work *work = g_ptr_array_index (self->work, i);
+        SortKey *unit = g_hash_table_lookup (units, work->table);
+
+        if (unit == NULL)
+          {
+            unit = g_new0 (SortKey, 1);
+            unit->unit_position = i;
+            g_hash_table_insert (units, work->table, unit);
+          }
+        if (work->state == WORK_PENDING)
+          unit->unit_bytes += work->est_bytes;
+      }
+    for (guint i = 0; i < self->work->len; i++)
+      {
+        Work *work = g_ptr_array_index (self->work, i);
+        SortKey *unit = g_hash_table_lookup (units, work->table);
+        SortKey key = { work, i, unit->unit_bytes, unit->unit_position };
         g_array_append_val (keyed, key);
       }
     g_array_sort (keyed, compare_size_desc);
@@ -1938,41 +2054,87 @@ build_work (FerryCoordinator  *self,
   }
 
   /* Deferred DDL waits for its tables. */
-  for (guint i = 0; i < prepared->ddl->len; i++)
-    {
-      FerryJournalDdl *ddl = g_ptr_array_index (prepared->ddl, i);
-      FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
-      FerryAnalyzer *analyzer = ferry_validator_get_analyzer (self->validator);
-      FerryTable *table = ferry_catalog_lookup (catalog, ddl->table_schema, ddl->table_name);
-      Work *work;
+  {
+    FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+    FerryAnalyzer *analyzer = ferry_validator_get_analyzer (self->validator);
+    g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+    g_autoptr(GPtrArray) ddl_work = g_ptr_array_new ();
 
-      work = g_new0 (Work, 1);
-      work->kind = WORK_DDL;
-      work->state = WORK_PENDING;
-      work->table = table ? ferry_analyzer_get_unit (analyzer, table) : NULL;
-      work->ddl = g_steal_pointer ((FerryJournalDdl **)&prepared->ddl->pdata[i]);
+    for (guint i = 0; i < prepared->ddl->len; i++)
+      {
+        FerryJournalDdl *ddl = g_ptr_array_index (prepared->ddl, i);
+        FerryTable *table = ddl->table_schema && ddl->table_name
+                            ? ferry_catalog_lookup (catalog, ddl->table_schema, ddl->table_name) : NULL;
+        Work *work;
 
-      if (work->table == NULL)
-        {
-          /* The table went away or is not part of this migration:
-           * restore at the end, with nothing to wait for. */
-          work->table = g_ptr_array_index (order, 0);
-        }
+        work = g_new0 (Work, 1);
+        work->kind = WORK_DDL;
+        work->state = WORK_PENDING;
+        work->table = table ? ferry_analyzer_get_unit (analyzer, table) : NULL;
+        work->ddl = g_steal_pointer ((FerryJournalDdl **)&prepared->ddl->pdata[i]);
 
-      if (work->ddl->ref_schema != NULL)
-        {
-          FerryTable *ref = ferry_catalog_lookup (catalog, work->ddl->ref_schema, work->ddl->ref_name);
-          work->ref_table = ref ? ferry_analyzer_get_unit (analyzer, ref) : NULL;
-        }
+        if (work->table == NULL)
+          {
+            /* The table went away or is not part of this migration:
+             * restore at the end, with nothing to wait for. */
+            work->table = g_ptr_array_index (order, 0);
+          }
 
-      if (!g_str_equal (work->ddl->kind, "foreign-key"))
-        {
-          TableRun *run = get_run (self, work->table);
-          if (run != NULL)
-            run->n_ddl_pending++;
-        }
-      g_ptr_array_add (self->work, work);
-    }
+        if (work->ddl->ref_schema != NULL)
+          {
+            FerryTable *ref = ferry_catalog_lookup (catalog, work->ddl->ref_schema, work->ddl->ref_name);
+            work->ref_table = ref ? ferry_analyzer_get_unit (analyzer, ref) : NULL;
+          }
+
+        /* A post-data item waits for the data of the tables it needs
+         * (all of them: none at all means none); a partition's, for its
+         * own chunks only. */
+        if (work->ddl->section != NULL)
+          {
+            work->wait_tables = g_ptr_array_new ();
+            for (guint k = 0; work->ddl->wait_tables != NULL && work->ddl->wait_tables[k] != NULL &&
+                              work->ddl->wait_tables[k + 1] != NULL; k += 2)
+              {
+                FerryTable *wait = ferry_catalog_lookup (catalog, work->ddl->wait_tables[k],
+                                                         work->ddl->wait_tables[k + 1]);
+                FerryTable *unit = wait ? ferry_analyzer_get_unit (analyzer, wait) : NULL;
+
+                if (unit != NULL)
+                  {
+                    g_ptr_array_add (work->wait_tables, wait);
+                    g_ptr_array_add (work->wait_tables, unit);
+                  }
+              }
+          }
+
+        if (ddl_builds_index (work))
+          {
+            TableRun *run = get_run (self, work->table);
+            if (run != NULL)
+              run->n_ddl_pending++;
+          }
+        g_hash_table_insert (by_id, &work->ddl->ddl_id, work);
+        g_ptr_array_add (ddl_work, work);
+        g_ptr_array_add (self->work, work);
+      }
+
+    /* What each waits for, among the items not done yet. */
+    for (guint i = 0; i < ddl_work->len; i++)
+      {
+        Work *work = g_ptr_array_index (ddl_work, i);
+
+        for (guint k = 0; work->ddl->after != NULL && k < work->ddl->after->len; k++)
+          {
+            Work *other = g_hash_table_lookup (by_id, &g_array_index (work->ddl->after, gint64, k));
+
+            if (other == NULL || other == work)
+              continue;
+            if (work->after == NULL)
+              work->after = g_ptr_array_new ();
+            g_ptr_array_add (work->after, other);
+          }
+      }
+  }
 
   update_progress (self);
   return TRUE;
@@ -2457,10 +2619,20 @@ truncate_done (GObject      *object,
     {
       Work *work = g_ptr_array_index (self->work, i);
 
+      /* Its deferred DDL that failed is tried again after the load. */
+      if (work->table == data->table && work->kind == WORK_DDL && work->state == WORK_FAILED)
+        {
+          work->state = WORK_PENDING;
+          work->attempts = 0;
+          work->not_before = 0;
+        }
       if (work->table != data->table || work->kind != WORK_CHUNK || work->state == WORK_SKIPPED)
         continue;
       if (work->state == WORK_DONE)
-        self->n_chunks_done--;
+        {
+          self->n_chunks_done--;
+          get_heap_run (self, work->heap)->n_done--;
+        }
       work->state = WORK_PENDING;
       work->attempts = 0;
       work->not_before = 0;
@@ -2576,6 +2748,7 @@ ferry_coordinator_handle_error (FerryCoordinator  *self,
               {
                 work->state = WORK_SKIPPED;
                 run->n_done++;
+                get_heap_run (self, work->heap)->n_done++;
                 self->n_chunks_done++;
               }
           }
@@ -2955,6 +3128,13 @@ ferry_coordinator_status (FerryCoordinator *self)
                                          : work->kind == WORK_DDL ? "ddl" : "validate");
         json_builder_set_member_name (b, "table");
         json_builder_add_string_value (b, ferry_table_get_display_name (work->table));
+        if (work->kind == WORK_DDL)
+          {
+            g_autofree char *object = g_strdup_printf ("%s %s", work->ddl->kind,
+                                                       work->ddl->object_name ? work->ddl->object_name : "");
+            json_builder_set_member_name (b, "object");
+            json_builder_add_string_value (b, object);
+          }
         json_builder_set_member_name (b, "chunk");
         json_builder_add_int_value (b, work->number);
         json_builder_set_member_name (b, "rows");
