@@ -355,6 +355,112 @@ ferry_test_add_bulk (const char *source,
     rows, rows, rows);
 }
 
+void
+ferry_test_add_post_data_cases (const char *source)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (source);
+
+  ferry_test_sql (conn,
+    "DO $$ BEGIN"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'ferry_reader') THEN"
+    "    CREATE ROLE ferry_reader NOLOGIN;"
+    "  END IF;"
+    "END $$;"
+    "CREATE SCHEMA ferry_post;"
+    "CREATE TABLE ferry_post.parent (id integer PRIMARY KEY, code text NOT NULL,"
+    "  CONSTRAINT parent_code_key UNIQUE (code));"
+    "CREATE TABLE ferry_post.child (id integer PRIMARY KEY, parent_id integer NOT NULL, note text,"
+    "  CONSTRAINT child_parent_fkey FOREIGN KEY (parent_id) REFERENCES ferry_post.parent (id)"
+    "    DEFERRABLE INITIALLY DEFERRED);"
+    "INSERT INTO ferry_post.parent SELECT i, 'P' || i FROM generate_series(1, 100) AS i;"
+    "INSERT INTO ferry_post.child SELECT i, 1 + i %% 100, 'note ' || (i %% 37) FROM generate_series(1, 3000) AS i;");
+  ferry_test_sql (conn,
+    /* what pg_dump puts with an index */
+    "CREATE INDEX child_note_idx ON ferry_post.child (note) WITH (fillfactor = 70);"
+    "ALTER TABLE ferry_post.child CLUSTER ON child_note_idx;"
+    "CREATE UNIQUE INDEX child_ident_idx ON ferry_post.child (id, parent_id);"
+    "ALTER TABLE ferry_post.child REPLICA IDENTITY USING INDEX child_ident_idx;"
+    "CREATE INDEX child_lower_idx ON ferry_post.child (lower(note));"
+    "ALTER INDEX ferry_post.child_lower_idx ALTER COLUMN 1 SET STATISTICS 500;"
+    /* comments on post-data objects are post-data too */
+    "COMMENT ON INDEX ferry_post.child_note_idx IS 'notes, clustered';"
+    "COMMENT ON CONSTRAINT child_parent_fkey ON ferry_post.child IS 'checked at commit';"
+    "COMMENT ON CONSTRAINT parent_code_key ON ferry_post.parent IS 'one code a parent';"
+    "CREATE STATISTICS ferry_post.child_stats (dependencies) ON id, parent_id FROM ferry_post.child;"
+    "CREATE FUNCTION ferry_post.touch () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
+    "CREATE TRIGGER child_touch BEFORE UPDATE ON ferry_post.child FOR EACH ROW EXECUTE FUNCTION ferry_post.touch ();"
+    "COMMENT ON TRIGGER child_touch ON ferry_post.child IS 'does nothing';"
+    "CREATE RULE child_notify AS ON UPDATE TO ferry_post.child DO ALSO NOTIFY ferry_post_child;"
+    /* what pg_restore keeps for the end: a materialized view's data, an
+     * index on it, an event trigger and its comment */
+    "CREATE MATERIALIZED VIEW ferry_post.child_counts AS"
+    "  SELECT parent_id, count(*) AS n FROM ferry_post.child GROUP BY parent_id;"
+    "CREATE UNIQUE INDEX child_counts_idx ON ferry_post.child_counts (parent_id);"
+    "GRANT SELECT ON ferry_post.child, ferry_post.child_counts TO ferry_reader;"
+    "GRANT USAGE ON SCHEMA ferry_post TO ferry_reader;"
+    "CREATE FUNCTION ferry_post.on_ddl () RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;"
+    "CREATE EVENT TRIGGER ferry_post_on_ddl ON ddl_command_end EXECUTE FUNCTION ferry_post.on_ddl ();"
+    "COMMENT ON EVENT TRIGGER ferry_post_on_ddl IS 'does nothing, after everything';"
+    "ANALYZE ferry_post.parent; ANALYZE ferry_post.child;");
+}
+
+/* pg_dump --schema-only of a database, without the journal and without
+ * what differs between two dumps of the same schema. */
+static char *
+schema_dump (const char *conninfo)
+{
+  g_autofree char *bindir = ferry_test_pg_bindir ();
+  g_autofree char *pg_dump = g_build_filename (bindir, "pg_dump", NULL);
+  const char *argv[] = { pg_dump, "--schema-only", "--exclude-schema=ferry", "--dbname", conninfo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *text = g_string_new (NULL);
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pg_dump failed: %s", err);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (!g_str_has_prefix (lines[i], "\\restrict ") && !g_str_has_prefix (lines[i], "\\unrestrict "))
+      g_string_append_printf (text, "%s\n", lines[i]);
+  return g_string_free (text, FALSE);
+}
+
+void
+ferry_test_assert_same_schema_impl (const char *source,
+                                    const char *target,
+                                    const char *where)
+{
+  g_autofree char *a = schema_dump (source);
+  g_autofree char *b = schema_dump (target);
+  g_autofree char *dir = NULL;
+  g_autofree char *fa = NULL;
+  g_autofree char *fb = NULL;
+  g_autofree char *diff = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (a, b))
+    return;
+
+  dir = g_dir_make_tmp ("ferry-schema-XXXXXX", &error);
+  g_assert_no_error (error);
+  fa = g_build_filename (dir, "source.sql", NULL);
+  fb = g_build_filename (dir, "target.sql", NULL);
+  g_file_set_contents (fa, a, -1, NULL);
+  g_file_set_contents (fb, b, -1, NULL);
+  {
+    const char *argv[] = { "diff", "-u", fa, fb, NULL };
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &diff, NULL, NULL, NULL);
+  }
+  g_error ("%s: the target's schema (pg_dump --schema-only) differs from the source's:\n%s",
+           where, diff ? diff : "");
+}
+
 char *
 ferry_test_new_database (FerryTestCluster *cluster,
                          const char       *name,

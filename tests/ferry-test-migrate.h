@@ -61,6 +61,23 @@ void        ferry_test_launcher_die_with_us (GSubprocessLauncher *launcher);
 void        ferry_test_add_bulk           (const char   *source,
                                            guint         megabytes);
 
+/*
+ * Objects whose definitions pg_dump puts in the post-data section, one of
+ * each kind, in schema "ferry_post": keys, a deferrable foreign key,
+ * indexes with storage parameters, CLUSTER ON, REPLICA IDENTITY, column
+ * statistics, comments on an index, constraints and a trigger, extended
+ * statistics, a trigger, a rule; and what pg_restore keeps for the end: a
+ * materialized view with an index, grants, an event trigger.
+ */
+void        ferry_test_add_post_data_cases (const char  *source);
+
+/* The target's schema is the source's, as pg_dump --schema-only prints
+ * them (without the journal's schema). */
+void        ferry_test_assert_same_schema_impl (const char *source,
+                                           const char   *target,
+                                           const char   *where);
+#define ferry_test_assert_same_schema(s, t) ferry_test_assert_same_schema_impl (s, t, G_STRLOC)
+
 /* A database made from a template (CREATE DATABASE … TEMPLATE). */
 char       *ferry_test_new_database       (FerryTestCluster *cluster,
                                            const char       *name,

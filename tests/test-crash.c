@@ -2,8 +2,9 @@
  *
  * The migrating process is killed at several points — while it prepares
  * (dropping constraints for a rebuild), in the middle of the data with
- * some chunks committed, and in its final phase — and started again
- * until it completes. Whatever the point: right after the kill, the rows
+ * some chunks committed, while schema: copy creates the tables or the
+ * post-data items of loaded tables, and in its final phase — and started
+ * again until it completes. Whatever the point: right after the kill, the rows
  * on the target are exactly those of the chunks the journal records as
  * done; in the end the target is identical to the source, with no row
  * lost or doubled and every dropped constraint and index back.
@@ -21,6 +22,7 @@
 
 static FerryTestCluster *cluster;
 static char *source;
+static char *source_spoof;   /* the same, with a comment that looks like a TOC entry */
 static char *workdir;
 
 typedef struct {
@@ -146,14 +148,15 @@ wait_until (Run        *run,
 #define JOURNAL(cond) cond
 
 static char *
-setup (const char              *name,
-       FerryConstraintStrategy  strategy,
-       FerrySchemaMode          schema,
-       char                   **target_out)
+setup_from (const char              *from,
+            const char              *name,
+            FerryConstraintStrategy  strategy,
+            FerrySchemaMode          schema,
+            char                   **target_out)
 {
   g_autofree char *target = ferry_test_new_database (cluster, name,
                                                      schema == FERRY_SCHEMA_MODE_COPY ? NULL : "target_template");
-  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autoptr(FerryConfig) config = ferry_test_config_new (from, target);
   g_autofree char *file = g_strdup_printf ("%s.yaml", name);
 
   ferry_config_set_constraints (config, strategy);
@@ -161,6 +164,15 @@ setup (const char              *name,
   ferry_config_set_validation (config, FERRY_VALIDATION_MODE_CHECKSUMS);
   *target_out = g_steal_pointer (&target);
   return ferry_test_config_write (config, workdir, file);
+}
+
+static char *
+setup (const char              *name,
+       FerryConstraintStrategy  strategy,
+       FerrySchemaMode          schema,
+       char                   **target_out)
+{
+  return setup_from (source, name, strategy, schema, target_out);
 }
 
 /* After the kill: nothing half-done on the target. */
@@ -182,9 +194,10 @@ assert_consistent_after_kill (const char *target)
 
 /* Runs again until completed: exit 0. */
 static void
-finish (const char *config,
-        const char *target,
-        const char *name)
+finish_from (const char *from,
+             const char *config,
+             const char *target,
+             const char *name)
 {
   g_autoptr(Run) run = run_start (config, name);
   int status = run_wait (run, 300);
@@ -208,7 +221,62 @@ finish (const char *config,
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.validation WHERE NOT matches"), ==, 0);
 
   ferry_test_assert_journal_consistent (target);
-  ferry_test_assert_same (source, target, NULL);
+  ferry_test_assert_same (from, target, NULL);
+}
+
+static void
+finish (const char *config,
+        const char *target,
+        const char *name)
+{
+  finish_from (source, config, target, name);
+}
+
+/* schema: copy — the post-data items on the target are exactly those the
+ * journal marks as done: each committed with its mark, or not at all. */
+static void
+assert_post_data_consistent (PGconn *conn)
+{
+  static const struct {
+    const char *kind;
+    const char *on_target;
+  } kinds[] = {
+    { "foreign-key",
+      "SELECT count(*) FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conparentid = 0"
+      " AND connamespace NOT IN ('ferry'::pg_catalog.regnamespace, 'pg_catalog'::pg_catalog.regnamespace)" },
+    { "constraint",
+      "SELECT count(*) FROM pg_catalog.pg_constraint WHERE contype IN ('p', 'u', 'x')"
+      " AND connamespace NOT IN ('ferry'::pg_catalog.regnamespace, 'pg_catalog'::pg_catalog.regnamespace)" },
+    { "index",
+      "SELECT count(*) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+      " WHERE i.relnamespace NOT IN ('ferry'::pg_catalog.regnamespace, 'pg_catalog'::pg_catalog.regnamespace,"
+      "                              'pg_toast'::pg_catalog.regnamespace)"
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid"
+      "                 AND c.contype IN ('p', 'u', 'x'))"
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+      "                 AND d.objid = x.indrelid AND d.deptype = 'e')" },
+    { "trigger",
+      "SELECT count(*) FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+      " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace <> 'ferry'::pg_catalog.regnamespace" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      gint64 restored = ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE section = 'post-data'"
+                                              " AND kind = '%s' AND restored_at IS NOT NULL", kinds[k].kind);
+      gint64 present = ferry_test_int (conn, "%s", kinds[k].on_target);
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " on the target, %" G_GINT64_FORMAT " restored in the journal",
+                      kinds[k].kind, present, restored);
+      g_assert_cmpint (present, ==, restored);
+    }
+
+  /* A foreign key validated in the journal is valid on the target. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl d WHERE d.kind = 'foreign-key'"
+                                         " AND d.validated_at IS NOT NULL AND d.validate_sql IS NOT NULL"
+                                         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c"
+                                         "                 WHERE c.contype = 'f' AND c.convalidated"
+                                         "                 AND c.conname = d.object_name)"), ==, 0);
 }
 
 /* Killed while it drops foreign keys and indexes for a rebuild. */
@@ -328,9 +396,10 @@ test_kill_in_pre_data (void)
   finish (config, target, "predata-2.log");
 }
 
-/* schema: copy, killed while pg_restore builds the post-data section
- * (indexes, constraints, triggers in parallel jobs) after the data:
- * some of it is there, the rest is not. */
+/* schema: copy, killed while the post-data items of the tables already
+ * loaded (their keys, indexes, foreign keys, triggers) run beside the
+ * chunks of the others: each item is there with its journal mark, or
+ * not at all; the resumed run does the rest. */
 static void
 test_kill_in_post_data (void)
 {
@@ -341,6 +410,40 @@ test_kill_in_post_data (void)
   {
     g_autoptr(Run) run = run_start (config, "postdata-1.log");
 
+    wait_until (run, conn, JOURNAL ("SELECT (SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NOT NULL"
+                                    "        AND kind = 'foreign-key') >= 5"
+                                    " AND (SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NOT NULL) >= 40"
+                                    " AND (SELECT count(*) FROM ferry.chunk WHERE finished_at IS NULL"
+                                    "      AND skipped_at IS NULL) >= 10"), 180);
+    run_kill (run);
+  }
+  assert_consistent_after_kill (target);
+  assert_post_data_consistent (conn);
+  g_assert_cmpint (ferry_test_journal_chunks_done (conn), <, ferry_test_journal_chunks_total (conn));
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"), >, 0);
+
+  finish (config, target, "postdata-2.log");
+  assert_post_data_consistent (conn);
+  ferry_test_assert_same_schema (source, target);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-post-data-journaled'"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-post-data-started'"), ==, 0);
+}
+
+/* schema: copy of a source whose post-data script cannot be cut into its
+ * entries with certainty (a comment holds a line like an entry's header):
+ * the section is restored the old way, by one pg_restore after the data;
+ * killed while it runs, the resumed run restores what the target lacks. */
+static void
+test_kill_in_post_data_whole (void)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *config = setup_from (source_spoof, "postwhole", FERRY_CONSTRAINT_STRATEGY_KEEP,
+                                        FERRY_SCHEMA_MODE_COPY, &target);
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+
+  {
+    g_autoptr(Run) run = run_start (config, "postwhole-1.log");
+
     wait_until (run, conn, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity"
                            " WHERE application_name = 'pg_restore' AND datname = current_database()"
                            " AND query ~* '^(CREATE|ALTER)')"
@@ -350,9 +453,12 @@ test_kill_in_post_data (void)
   }
   assert_consistent_after_kill (target);
   g_assert_cmpint (ferry_test_journal_chunks_done (conn), ==, ferry_test_journal_chunks_total (conn));
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-post-data-whole'"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl"), ==, 0);
 
-  finish (config, target, "postdata-2.log");
+  finish_from (source_spoof, config, target, "postwhole-2.log");
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-resume'"), ==, 1);
+  ferry_test_assert_same_schema (source_spoof, target);
 }
 
 int
@@ -378,6 +484,15 @@ main (int   argc,
   g_assert_no_error (error);
   source = ferry_test_cluster_conninfo (cluster, "source");
   ferry_test_add_bulk (source, 8);
+  ferry_test_add_post_data_cases (source);
+  {
+    g_autofree char *admin = ferry_test_cluster_conninfo (cluster, "postgres");
+
+    ferry_test_sql_at (admin, "CREATE DATABASE source_spoof TEMPLATE source");
+    source_spoof = ferry_test_cluster_conninfo (cluster, "source_spoof");
+    ferry_test_sql_at (source_spoof, "COMMENT ON INDEX ferry_post.child_lower_idx"
+                                     " IS E'lower notes\\n--\\n-- TOC entry 1 (class 0 OID 0)\\n--\\n'");
+  }
   ferry_test_cluster_create_database (cluster, "target_template", &error);
   g_assert_no_error (error);
   {
@@ -390,10 +505,12 @@ main (int   argc,
   g_test_add_func ("/crash/kill-in-validation", test_kill_in_validation);
   g_test_add_func ("/crash/kill-in-pre-data", test_kill_in_pre_data);
   g_test_add_func ("/crash/kill-in-post-data", test_kill_in_post_data);
+  g_test_add_func ("/crash/kill-in-post-data-whole", test_kill_in_post_data_whole);
 
   ret = g_test_run ();
 
   g_clear_pointer (&source, g_free);
+  g_clear_pointer (&source_spoof, g_free);
   g_clear_pointer (&workdir, g_free);
   g_clear_pointer (&cluster, ferry_test_cluster_free);
   return ret;

@@ -279,6 +279,28 @@ migrate (const Case *tc,
   /* And now without Ferry: both sides, with plain SQL. */
   ferry_test_assert_same (source, target, NULL);
 
+  /* schema: copy — the whole schema as pg_dump sees it; its post-data
+   * items went through the journal, those of loaded tables while other
+   * tables still loaded. */
+  if (tc->schema == FERRY_SCHEMA_MODE_COPY)
+    {
+      g_autoptr(PGconn) conn = ferry_test_connect (target);
+
+      ferry_test_assert_same_schema (source, target);
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-post-data-journaled'"), ==, 1);
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'schema-post-data-whole'"), ==, 0);
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE section = 'post-data'"), >=, 500);
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE section = 'post-data'"
+                                             " AND restored_at < (SELECT max(finished_at) FROM ferry.chunk)"), >, 0);
+      /* What pg_restore keeps for the end came after every chunk. */
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE at_end"), >=, 3);
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE at_end"
+                                             " AND restored_at < (SELECT max(finished_at) FROM ferry.chunk)"), ==, 0);
+      /* Foreign keys were added NOT VALID and validated apart. */
+      g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE kind = 'foreign-key'"
+                                             " AND validated_at IS NOT NULL AND validate_sql IS NOT NULL"), >=, 200);
+    }
+
   /* The plan really cut the bulk tables: by key and by block. */
   {
     g_autoptr(PGconn) conn = ferry_test_connect (target);
@@ -389,6 +411,63 @@ test_validation_mismatch (void)
   }
 }
 
+static char *
+conninfo_value (PGconn     *conn,
+                const char *keyword)
+{
+  PQconninfoOption *options = PQconninfo (conn);
+  char *value = NULL;
+
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, keyword))
+      value = g_strdup (o->val);
+  PQconninfoFree (options);
+  return value;
+}
+
+/* Every connection Ferry opens has TCP keepalives, unless its connection
+ * string says otherwise; so have the connection strings it gives
+ * pg_dump and pg_restore. */
+static void
+test_keepalives (void)
+{
+  g_autofree char *own = g_strdup_printf ("%s keepalives_idle=7", source);
+  g_autoptr(FerryConnection) plain = ferry_connection_new (source, "source");
+  g_autoptr(FerryConnection) tuned = ferry_connection_new (own, "source");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *idle = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *on = NULL;
+  g_autofree char *user_idle = NULL;
+
+  ferry_connection_open (plain, 5, 0, NULL, &error);
+  g_assert_no_error (error);
+  ferry_connection_open (tuned, 5, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  on = conninfo_value (ferry_connection_get_pgconn (plain), "keepalives");
+  idle = conninfo_value (ferry_connection_get_pgconn (plain), "keepalives_idle");
+  count = conninfo_value (ferry_connection_get_pgconn (plain), "keepalives_count");
+  user_idle = conninfo_value (ferry_connection_get_pgconn (tuned), "keepalives_idle");
+  g_assert_cmpstr (on, ==, "1");
+  g_assert_cmpstr (idle, ==, "30");
+  g_assert_cmpstr (count, ==, "6");
+  g_assert_cmpstr (user_idle, ==, "7");
+
+  {
+    g_autofree char *kv = ferry_conninfo_with_keepalives ("host=db dbname=shop keepalives_idle=7");
+    g_autofree char *uri = ferry_conninfo_with_keepalives ("postgresql://db/shop?sslmode=require");
+    g_autofree char *bare = ferry_conninfo_with_keepalives ("postgresql://db/shop");
+
+    g_assert_cmpstr (kv, ==, "host=db dbname=shop keepalives_idle=7 keepalives=1 keepalives_interval=10"
+                             " keepalives_count=6");
+    g_assert_cmpstr (uri, ==, "postgresql://db/shop?sslmode=require&keepalives=1&keepalives_idle=30"
+                              "&keepalives_interval=10&keepalives_count=6");
+    g_assert_cmpstr (bare, ==, "postgresql://db/shop?keepalives=1&keepalives_idle=30"
+                               "&keepalives_interval=10&keepalives_count=6");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -409,6 +488,7 @@ main (int   argc,
   g_assert_no_error (error);
   source = ferry_test_cluster_conninfo (cluster, "source");
   ferry_test_add_bulk (source, 6);
+  ferry_test_add_post_data_cases (source);
   ferry_test_cluster_create_database (cluster, "target_template", &error);
   g_assert_no_error (error);
   {
@@ -423,6 +503,7 @@ main (int   argc,
   g_test_add_func ("/migrate/schema-copy", test_schema_copy);
   g_test_add_func ("/migrate/schema-copy-rebuild", test_schema_copy_rebuild);
   g_test_add_func ("/migrate/validation-mismatch", test_validation_mismatch);
+  g_test_add_func ("/migrate/keepalives", test_keepalives);
 
   ret = g_test_run ();
 
