@@ -843,6 +843,8 @@ test_service_run (void)
   g_autofree char *dup_path = escape_path (DUP_TABLE);
   g_autofree char *umlaut = escape_path ("\"Reporting Ümlaut\".\"Sales\"");
   g_autofree char *resolve_path = NULL;
+  gint64 failed_chunk;
+  guint n_validated = 0;
   JsonObject *o;
 
   ferry_test_sql_at (target, "INSERT INTO public.svc_dup VALUES (7, 'already there')");
@@ -952,6 +954,12 @@ test_service_run (void)
     g_assert_cmpint (json_object_get_int_member (o, "api_version"), ==, 1);
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "token"), "kind"), ==, "read-only");
     g_assert_cmpstr (json_object_get_string_member (obj (status), "state"), ==, "ready");
+    /* what the service adds: no run yet, the workers it may run, no
+     * migration of the journal to resume, no validation */
+    g_assert_true (json_object_get_null_member (obj (status), "elapsed_seconds"));
+    g_assert_cmpint (json_object_get_int_member (obj (status), "max_parallel"), ==, 2);
+    g_assert_false (json_object_get_boolean_member (obj (status), "resuming"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (status), "validation")), ==, 0);
     g_assert_cmpint (json_object_get_int_member (obj (plan), "format_version"), ==, 1);
     g_assert_true (json_object_has_member (obj (plan), "batches"));
 
@@ -1035,7 +1043,7 @@ test_service_run (void)
   /* --- the stream ------------------------------------------------------ */
   ws = ws_connect (base_url, NULL, READ_TOKEN, FALSE);
   g_assert_no_error (ws->error);
-  filtered = ws_connect (base_url, "types=state,table-failed", READ_TOKEN, TRUE);
+  filtered = ws_connect (base_url, "types=state,table-failed&include=samples,tables", READ_TOKEN, TRUE);
   g_assert_no_error (filtered->error);
   iterate_for (200);
   g_assert_cmpuint (ws->messages->len, >=, 1);
@@ -1043,7 +1051,17 @@ test_service_run (void)
   g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "hello");
   g_assert_cmpint (json_object_get_int_member (o, "api_version"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "status"), "state"), ==, "ready");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "status"), "max_parallel"), ==, 2);
+  g_assert_false (json_object_has_member (o, "samples"));
+  g_assert_false (json_object_has_member (o, "tables"));
   g_assert_cmpuint (ferry_service_get_n_stream_clients (service), ==, 2);
+  /* ?include=samples,tables: the hello has them too (none before the start) */
+  g_assert_cmpuint (filtered->messages->len, >=, 1);
+  o = g_ptr_array_index (filtered->messages, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "hello");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "samples")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tables")), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (ferry_coordinator_get_tables (coordinator))));
 
   /* --- start: refused until forced, then pause and resume ------------ */
   {
@@ -1089,6 +1107,7 @@ test_service_run (void)
   /* svc_dup fails with 23505; the rest completes; then ERROR, which waits */
   resolve_path = g_strconcat ("tables/", dup_path, "/resolve", NULL);
   ws_wait_state (ws, "error", 300);
+  failed_chunk = 0;
   {
     g_autoptr(Reply) errors = get_ok ("errors");
     g_autoptr(Reply) failed = get_ok ("tables?status=failed");
@@ -1110,6 +1129,8 @@ test_service_run (void)
     g_assert_cmpstr (json_object_get_string_member (f, "class"), ==, "data");
     g_assert_cmpstr (json_object_get_string_member (f, "sqlstate"), ==, "23505");
     g_assert_nonnull (json_object_get_string_member (f, "detail"));
+    failed_chunk = json_object_get_int_member (f, "chunk");
+    g_assert_cmpint (failed_chunk, >=, 1);
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (obj (errors), "counts"), "data"), >=, 1);
     g_assert_cmpint (json_object_get_int_member (obj (failed), "total"), ==, 1);
     g_assert_cmpstr (json_object_get_string_member (obj (status), "state"), ==, "error");
@@ -1135,6 +1156,17 @@ test_service_run (void)
 
   /* --- what the stream said --------------------------------------------- */
   iterate_for (300);
+  {
+    g_autoptr(JsonNode) validation = ferry_coordinator_get_validation (coordinator);
+    g_autoptr(Reply) status = get_ok ("status");
+    GArray *samples = ferry_monitor_get_samples (ferry_coordinator_get_monitor (coordinator));
+
+    n_validated = json_array_get_length (json_node_get_array (validation));
+    g_assert_cmpuint (n_validated, >, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (status), "validation")), ==, n_validated);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj (status), "elapsed_seconds"),
+                                    g_array_index (samples, FerrySample, samples->len - 1).elapsed, 1e-6);
+  }
   g_assert_true (ws->seq_ordered);
   g_assert_cmpuint (ws->seq_gaps, ==, 0);
   g_assert_cmpuint (ws_count (ws, "hello"), ==, 1);
@@ -1176,6 +1208,20 @@ test_service_run (void)
             g_assert_cmpstr (json_object_get_string_member (m, "table"), ==, DUP_TABLE);
             g_assert_cmpstr (json_object_get_string_member (e, "sqlstate"), ==, "23505");
             g_assert_cmpstr (json_object_get_string_member (e, "class"), ==, "data");
+            /* the chunk it failed in, as /errors says */
+            g_assert_cmpint (json_object_get_int_member (m, "chunk"), ==, failed_chunk);
+          }
+        else if (g_str_equal (type, "state"))
+          {
+            const char *to = json_object_get_string_member (m, "to");
+            gboolean ends = g_str_equal (to, "completed") || g_str_equal (to, "stopped") || g_str_equal (to, "error");
+
+            /* the validation where the report shows the run */
+            g_assert_true (json_object_has_member (m, "validation") == ends);
+            if (g_str_equal (to, "completed"))
+              g_assert_cmpuint (json_array_get_length (json_object_get_array_member (m, "validation")), ==,
+                                n_validated);
+            g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (m, "progress"), "max_parallel"), ==, 2);
           }
         else if (g_str_equal (type, "event"))
           saw_request |= g_str_equal (json_object_get_string_member (m, "action"), "request");
@@ -1187,6 +1233,8 @@ test_service_run (void)
     g_assert_true (saw_request);
     g_assert_nonnull (last_progress);
     g_assert_true (json_object_has_member (last_progress, "bytes_per_second"));
+    g_assert_cmpint (json_object_get_int_member (last_progress, "max_parallel"), ==, 2);
+    g_assert_false (json_object_get_boolean_member (last_progress, "resuming"));
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (last_progress, "tables"), "total"), >, 100);
   }
 

@@ -239,7 +239,7 @@ get_openapi (FerryRequest *request)
 static void
 get_status (FerryRequest *request)
 {
-  g_autoptr(JsonNode) status = ferry_coordinator_status (request->service->coordinator);
+  g_autoptr(JsonNode) status = ferry_service_status_node (request->service);
 
   ferry_service_respond_json (request->msg, SOUP_STATUS_OK, status);
 }

@@ -105,6 +105,7 @@ void      ferry_service_stream_accept      (FerryService       *self,
                                             SoupServerMessage  *msg,
                                             SoupWebsocketConnection *connection);
 JsonObject *ferry_service_progress_object  (FerryService       *self);
+JsonNode   *ferry_service_status_node      (FerryService       *self);
 JsonObject *ferry_service_table_object     (FerryTable         *table);
 JsonObject *ferry_service_error_object     (const GError       *error,
                                             int                 error_class);

@@ -5,12 +5,15 @@
  * skipped progress samples, or types it filtered out) and "at":
  *
  *   hello         on connect: the API version and the whole status; its
- *                 seq is that of the last message sent to anyone
- *   state         a state change: from, to, and the progress figures
+ *                 seq is that of the last message sent to anyone; with
+ *                 ?include=samples,tables also the monitor's samples so
+ *                 far and every table
+ *   state         a state change: from, to, and the progress figures;
+ *                 to completed, stopped or error, the validation's results
  *   pausing       a pause was asked for, or withdrawn
  *   progress      the progress figures, at every monitor sample (1 s)
  *   tables        the tables whose status or progress changed (≤ 2/s)
- *   table-failed  a table failed: its error, class and SQLSTATE
+ *   table-failed  a table failed: its error, class, SQLSTATE and chunk
  *   escalated     a critical error: the migration waits for the user
  *   event         what the audit trail records (phases, retries, requests)
  *   health        a new probe of both servers
@@ -144,6 +147,8 @@ ferry_service_progress_object (FerryService *self)
   json_object_set_int_member (o, "chunks_done", ferry_coordinator_get_chunks_done (c));
   json_object_set_int_member (o, "chunks_total", ferry_coordinator_get_chunks_total (c));
   json_object_set_int_member (o, "running", ferry_coordinator_get_n_running (c));
+  json_object_set_int_member (o, "max_parallel", ferry_config_get_max_parallel (ferry_coordinator_get_config (c)));
+  json_object_set_boolean_member (o, "resuming", ferry_coordinator_get_resuming (c));
   json_object_set_double_member (o, "rows_per_second", ferry_monitor_get_rows_per_second (monitor));
   json_object_set_double_member (o, "bytes_per_second", ferry_monitor_get_bytes_per_second (monitor));
   if (eta >= 0)
@@ -165,6 +170,29 @@ ferry_service_progress_object (FerryService *self)
                                 ferry_error_handler_get_count (errors, e));
   json_object_set_object_member (o, "errors", error_counts);
   return o;
+}
+
+/* The whole status (GET status, the stream's hello): the coordinator's,
+ * and what only the service adds to it, so that a client that attaches
+ * at any time sees what a window of a local run shows — the time since
+ * the run started, the workers it may run, whether a start resumes the
+ * journal's migration, and the validation's results. */
+JsonNode *
+ferry_service_status_node (FerryService *self)
+{
+  FerryCoordinator *c = self->coordinator;
+  GArray *samples = ferry_monitor_get_samples (ferry_coordinator_get_monitor (c));
+  JsonNode *node = ferry_coordinator_status (c);
+  JsonObject *o = json_node_get_object (node);
+
+  if (samples != NULL && samples->len > 0)
+    json_object_set_double_member (o, "elapsed_seconds", g_array_index (samples, FerrySample, samples->len - 1).elapsed);
+  else
+    json_object_set_null_member (o, "elapsed_seconds");
+  json_object_set_int_member (o, "max_parallel", ferry_config_get_max_parallel (ferry_coordinator_get_config (c)));
+  json_object_set_boolean_member (o, "resuming", ferry_coordinator_get_resuming (c));
+  json_object_set_member (o, "validation", ferry_coordinator_get_validation (c));
+  return node;
 }
 
 /* --- sending ----------------------------------------------------------- */
@@ -319,14 +347,22 @@ new_message (const char *type)
 
 /* --- what the coordinator says ----------------------------------------- */
 
+static void send_dirty_tables (FerryService *self);
+
 static void
 on_state_changed (FerryCoordinator *c,
                   FerryState        old_state,
                   FerryState        new_state,
                   FerryService     *self)
 {
-  JsonObject *message = new_message ("state");
+  JsonObject *message;
   GError *last_error = ferry_coordinator_get_last_error (c);
+
+  /* The tables as they are when the state changes, before it does: a
+   * client that reads them on the state message (a report page) sees
+   * every table the run completed. */
+  send_dirty_tables (self);
+  message = new_message ("state");
 
   json_object_set_string_member (message, "from", ferry_enum_to_nick (FERRY_TYPE_STATE, old_state));
   json_object_set_string_member (message, "to", ferry_enum_to_nick (FERRY_TYPE_STATE, new_state));
@@ -334,6 +370,9 @@ on_state_changed (FerryCoordinator *c,
   if (last_error != NULL && new_state != FERRY_STATE_COMPLETED)
     json_object_set_object_member (message, "error", ferry_service_error_object (last_error, -1));
   json_object_set_object_member (message, "progress", ferry_service_progress_object (self));
+  /* Where the run ends, or waits: what the report says of it. */
+  if (new_state == FERRY_STATE_COMPLETED || new_state == FERRY_STATE_STOPPED || new_state == FERRY_STATE_ERROR)
+    json_object_set_member (message, "validation", ferry_coordinator_get_validation (c));
   broadcast_take (self, message);
 }
 
@@ -362,6 +401,26 @@ on_event (FerryCoordinator *c,
   broadcast_take (self, message);
 }
 
+/* The number of the chunk @table failed in, as the status lists it; 0
+ * when the failure was not a chunk's (a truncation, say). */
+static gint64
+failed_chunk (FerryCoordinator *c,
+              FerryTable       *table)
+{
+  g_autoptr(JsonNode) status = ferry_coordinator_status (c);
+  JsonArray *failed = json_object_get_array_member (json_node_get_object (status), "failed_tables");
+
+  for (guint i = 0; failed != NULL && i < json_array_get_length (failed); i++)
+    {
+      JsonObject *f = json_array_get_object_element (failed, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (f, "table", NULL),
+                     ferry_table_get_display_name (table)) == 0)
+        return json_object_get_int_member_with_default (f, "chunk", 0);
+    }
+  return 0;
+}
+
 static void
 on_table_failed (FerryCoordinator *c,
                  FerryTable       *table,
@@ -373,6 +432,7 @@ on_table_failed (FerryCoordinator *c,
 
   json_object_set_string_member (message, "table", ferry_table_get_display_name (table));
   json_object_set_object_member (message, "error", ferry_service_error_object (error, error_class));
+  json_object_set_int_member (message, "chunk", failed_chunk (c, table));
   broadcast_take (self, message);
 }
 
@@ -417,18 +477,17 @@ on_health_changed (FerryMonitor *monitor,
 /* Table changes are gathered and sent together, at most twice a second:
  * a table's progress moves with every chunk. */
 
-static gboolean
-flush_tables (gpointer user_data)
+static void
+send_dirty_tables (FerryService *self)
 {
-  FerryService *self = user_data;
   JsonObject *message;
   JsonArray *array;
   GHashTableIter iter;
   gpointer table;
 
-  self->flush_id = 0;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
   if (g_hash_table_size (self->dirty_tables) == 0)
-    return G_SOURCE_REMOVE;
+    return;
 
   message = new_message ("tables");
   array = json_array_new ();
@@ -438,6 +497,15 @@ flush_tables (gpointer user_data)
   g_hash_table_remove_all (self->dirty_tables);
   json_object_set_array_member (message, "tables", array);
   broadcast_take (self, message);
+}
+
+static gboolean
+flush_tables (gpointer user_data)
+{
+  FerryService *self = user_data;
+
+  self->flush_id = 0;
+  send_dirty_tables (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -581,6 +649,7 @@ ferry_service_stream_accept (FerryService            *self,
   const char *actor = g_object_get_data (G_OBJECT (msg), "ferry-actor");
   g_autoptr(JsonObject) hello = json_object_new ();
   g_autofree char *text = NULL;
+  gboolean with_samples = FALSE, with_tables = FALSE;
   gsize length;
 
   client->service = self;
@@ -593,6 +662,7 @@ ferry_service_stream_accept (FerryService            *self,
     {
       g_autoptr(GHashTable) form = soup_form_decode (g_uri_get_query (uri));
       const char *types = g_hash_table_lookup (form, "types");
+      const char *include = g_hash_table_lookup (form, "include");
 
       if (types != NULL && *types != '\0')
         {
@@ -602,6 +672,18 @@ ferry_service_stream_accept (FerryService            *self,
           for (guint i = 0; names[i] != NULL; i++)
             g_hash_table_add (client->types, g_strdup (g_strstrip (names[i])));
         }
+      if (include != NULL)
+        {
+          g_auto(GStrv) names = g_strsplit (include, ",", -1);
+
+          for (guint i = 0; names[i] != NULL; i++)
+            {
+              const char *name = g_strstrip (names[i]);
+
+              with_samples |= g_str_equal (name, "samples");
+              with_tables |= g_str_equal (name, "tables");
+            }
+        }
     }
 
   soup_websocket_connection_set_keepalive_interval (connection, 30);
@@ -609,11 +691,26 @@ ferry_service_stream_accept (FerryService            *self,
   g_ptr_array_add (self->clients, client);
   g_debug ("Event stream opened by %s (%s)", client->client, client->actor);
 
-  /* The whole status first: what the messages then change. */
+  /* The whole status first: what the messages then change. On the same
+   * connection as they come, the samples so far and every table are what
+   * a client needs to follow from here without a gap, whatever changed
+   * while it read GET tables. */
   json_object_set_string_member (hello, "type", "hello");
   json_object_set_int_member (hello, "api_version", FERRY_SERVICE_API_VERSION);
   json_object_set_string_member (hello, "version", PACKAGE_VERSION);
-  json_object_set_member (hello, "status", ferry_coordinator_status (self->coordinator));
+  json_object_set_member (hello, "status", ferry_service_status_node (self));
+  if (with_samples)
+    json_object_set_member (hello, "samples",
+                            ferry_monitor_samples_to_json (ferry_coordinator_get_monitor (self->coordinator)));
+  if (with_tables)
+    {
+      FerryTableList *tables = ferry_coordinator_get_tables (self->coordinator);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tables)); i++)
+        json_array_add_object_element (array, ferry_service_table_object (ferry_table_list_get_table (tables, i)));
+      json_object_set_array_member (hello, "tables", array);
+    }
   text = finish_message (self, hello, FALSE, &length);
   soup_websocket_connection_send_text (connection, text);
 }
