@@ -13,7 +13,11 @@
  * waits): every endpoint, the token checks (no token, wrong token, a
  * read-only token on an action), the WebSocket stream (state, progress,
  * tables, failure, escalation and completion messages; a filtered client;
- * a client that never reads and is closed while the others go on), TLS
+ * a client that never reads and is closed while the others go on; the
+ * status's and the messages' additions for the app: elapsed time,
+ * max_parallel, resuming, the validation, the failed chunk, the hello's
+ * samples and tables), FerryRemote's mirror against the coordinator's own
+ * figures, a migration stopped and resumed by a new service, TLS
  * with a self-signed certificate from openssl, and webhooks: a receiver
  * that checks every payload and its HMAC signature, one that fails with
  * 500 before it recovers (the sender retries and delivers), and a port
@@ -26,6 +30,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1612,6 +1617,7 @@ remote_connect (FerryRemote *remote,
 typedef struct {
   guint state_changes;
   guint samples;
+  guint samples_at_disconnect;
   guint disconnects;
   guint events;
 } RemoteSeen;
@@ -1641,6 +1647,7 @@ remote_disconnected (FerryRemote  *remote,
 {
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION);
   seen->disconnects++;
+  seen->samples_at_disconnect = seen->samples;
 }
 
 static void
@@ -1650,6 +1657,15 @@ remote_event (FerryRemote *remote,
               RemoteSeen  *seen)
 {
   seen->events++;
+}
+
+/* The mirror sampled after it reconnected: the hello came. */
+static gboolean
+remote_hello_seen (gpointer data)
+{
+  RemoteSeen *seen = data;
+
+  return seen->samples > seen->samples_at_disconnect;
 }
 
 static gboolean
@@ -1687,6 +1703,8 @@ test_remote (void)
   FerryTableList *local, *mirror;
   RemoteSeen seen = { 0 };
   Async a = { 0 };
+  gint64 started_at;
+  double wall;
   guint port;
 
   ferry_service_listen (service, "127.0.0.1", 0, NULL, &error);
@@ -1741,7 +1759,19 @@ test_remote (void)
       g_assert_cmpint (ferry_table_get_level (m), ==, ferry_table_get_level (l));
     }
 
-  /* start, pause, resume, through the mirror */
+  /* Before the start: no run yet, the workers it may run, nothing to
+   * resume, no validation known to be missing. */
+  {
+    FerryFigures figures;
+
+    ferry_figure_source_get_figures (FERRY_FIGURE_SOURCE (remote), &figures);
+    g_assert_cmpfloat (figures.elapsed_seconds, <, 0);
+    g_assert_cmpuint (figures.max_parallel, ==, 2);
+    g_assert_false (ferry_figure_source_get_resuming (FERRY_FIGURE_SOURCE (remote)));
+  }
+
+  /* start, through the mirror */
+  started_at = g_get_monotonic_time ();
   {
     g_autoptr(JsonObject) body = json_object_new ();
 
@@ -1753,11 +1783,13 @@ test_remote (void)
     async_clear (&a);
   }
   iterate_until (remote_completed, remote, 300, "the mirror to see the migration complete");
+  wall = (g_get_monotonic_time () - started_at) / (double)G_USEC_PER_SEC;
   iterate_for (300);
 
   g_assert_cmpuint (seen.state_changes, >=, 2);
   g_assert_cmpuint (seen.samples, >=, 1);
-  g_assert_cmpuint (ferry_remote_get_samples (remote)->len, ==, seen.samples);
+  /* one sample a progress message; the hello's "sampled" brought none */
+  g_assert_cmpuint (ferry_remote_get_samples (remote)->len + 1, ==, seen.samples);
   g_assert_cmpuint (seen.events, >=, 1);
   g_assert_cmpuint (ferry_remote_get_rows_done (remote), ==, ferry_coordinator_get_rows_done (coordinator));
   g_assert_cmpuint (ferry_remote_get_bytes_done (remote), ==, ferry_coordinator_get_bytes_done (coordinator));
@@ -1767,8 +1799,45 @@ test_remote (void)
   for (guint s = 0; s < FERRY_TABLE_STATUS_LAST; s++)
     g_assert_cmpuint (ferry_table_list_count_status (mirror, s), ==, ferry_table_list_count_status (local, s));
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (local)); i++)
-    g_assert_cmpuint (ferry_table_get_rows_done (ferry_table_list_get_table (mirror, i)), ==,
-                      ferry_table_get_rows_done (ferry_table_list_get_table (local, i)));
+    {
+      FerryTable *l = ferry_table_list_get_table (local, i);
+      FerryTable *m = ferry_table_list_get_table (mirror, i);
+
+      g_assert_cmpuint (ferry_table_get_rows_done (m), ==, ferry_table_get_rows_done (l));
+      /* the attempts the dashboard shows: at least one for a table copied */
+      g_assert_cmpuint (ferry_table_get_attempts (m), ==, ferry_table_get_attempts (l));
+      if (ferry_table_get_status (m) == FERRY_TABLE_STATUS_COMPLETED)
+        g_assert_cmpuint (ferry_table_get_attempts (m), >=, 1);
+    }
+
+  /* The figures a local window shows: the monitor's, and its time series. */
+  {
+    FerryMonitor *monitor = ferry_coordinator_get_monitor (coordinator);
+    GArray *samples = ferry_monitor_get_samples (monitor);
+    GArray *mirrored = ferry_remote_get_samples (remote);
+    double elapsed = g_array_index (samples, FerrySample, samples->len - 1).elapsed;
+    g_autoptr(JsonNode) validation = ferry_coordinator_get_validation (coordinator);
+    g_autoptr(JsonNode) mirrored_validation = ferry_figure_source_dup_validation (FERRY_FIGURE_SOURCE (remote));
+    FerryFigures figures;
+
+    ferry_figure_source_get_figures (FERRY_FIGURE_SOURCE (remote), &figures);
+    g_test_message ("elapsed: the service's %.2f s, the mirror's %.2f s, %.2f s by the wall; %u samples, %u mirrored",
+                    elapsed, figures.elapsed_seconds, wall, samples->len, mirrored->len);
+    g_assert_cmpfloat_with_epsilon (figures.elapsed_seconds, elapsed, 1e-6);
+    g_assert_cmpfloat (fabs (figures.elapsed_seconds - wall), <, 2.0);
+    g_assert_cmpfloat_with_epsilon (figures.rows_per_second, ferry_monitor_get_rows_per_second (monitor), 1e-6);
+    g_assert_cmpfloat_with_epsilon (figures.bytes_per_second, ferry_monitor_get_bytes_per_second (monitor), 1e-6);
+    g_assert_cmpuint (figures.max_parallel, ==, 2);
+    g_assert_cmpuint (figures.n_running, ==, 0);
+    /* every sample of the monitor came as a progress message */
+    g_assert_cmpuint (mirrored->len, ==, samples->len);
+    g_assert_cmpfloat_with_epsilon (g_array_index (mirrored, FerrySample, mirrored->len - 1).elapsed, elapsed, 1e-6);
+    /* the validation, for the Report page */
+    g_assert_nonnull (mirrored_validation);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (mirrored_validation)), ==,
+                      json_array_get_length (json_node_get_array (validation)));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (validation)), >, 0);
+  }
 
   /* errors come back as FerryError codes */
   ferry_remote_resolve_async (remote, "core.currencies", FERRY_RESOLUTION_RETRY, NULL, remote_resolved, &a);
@@ -1807,12 +1876,116 @@ test_remote (void)
   ferry_service_listen (service, "127.0.0.1", port, NULL, &error);
   g_assert_no_error (error);
   iterate_until (remote_is_connected, remote, 60, "the mirror to reconnect");
+  iterate_until (remote_hello_seen, &seen, 30, "the stream's hello");
   g_assert_cmpint (ferry_remote_get_state (remote), ==, FERRY_STATE_COMPLETED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mirror)), ==, g_list_model_get_n_items (G_LIST_MODEL (local)));
+  /* The hello brought the run's samples again: the chart of a window
+   * that attaches after the run is the run's. */
+  {
+    GArray *samples = ferry_monitor_get_samples (ferry_coordinator_get_monitor (coordinator));
+
+    g_assert_cmpuint (ferry_remote_get_samples (remote)->len, ==, samples->len);
+    g_assert_cmpfloat_with_epsilon (ferry_remote_get_elapsed_seconds (remote),
+                                    g_array_index (samples, FerrySample, samples->len - 1).elapsed, 1e-6);
+  }
 
   ferry_remote_disconnect (remote);
   ferry_remote_disconnect (reader);
   g_assert_false (ferry_remote_get_connected (remote));
+  ferry_service_shutdown (service);
+  iterate_for (200);
+}
+
+/* A migration stopped halfway, then served by a new coordinator: the
+ * journal holds it unfinished, so /status and the mirror say that a
+ * start resumes it (the app's button reads “Resume Migration”). */
+
+static gboolean
+coordinator_stopped (gpointer data)
+{
+  return ferry_coordinator_get_state (data) == FERRY_STATE_STOPPED;
+}
+
+static gboolean
+table_completed (gpointer data)
+{
+  return ferry_table_list_count_status (ferry_coordinator_get_tables (data), FERRY_TABLE_STATUS_COMPLETED) > 0;
+}
+
+static void
+test_resuming (void)
+{
+  g_autofree char *target = new_target ("svc_resuming");
+  g_autoptr(FerryConfig) config = test_config (target, NULL);
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(FerryServiceTokens) tokens = test_tokens ();
+  g_autoptr(FerryService) service = NULL;
+  g_autoptr(FerryRemote) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  Async a = { 0 };
+
+  /* Halfway, then stopped. */
+  {
+    g_autoptr(FerryCoordinator) first = ferry_test_coordinator_new_ready (config);
+
+    ferry_coordinator_start (first, &error);
+    g_assert_no_error (error);
+    iterate_until (table_completed, first, 120, "a table to complete");
+    ferry_coordinator_stop (first, &error);
+    g_assert_no_error (error);
+    iterate_until (coordinator_stopped, first, 120, "the first run to stop");
+  }
+
+  coordinator = ferry_test_coordinator_new_ready (config);
+  g_assert_true (ferry_coordinator_get_resuming (coordinator));
+  service = ferry_service_new (coordinator, tokens);
+  ferry_service_listen (service, "127.0.0.1", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&base_url, g_free);
+  base_url = ferry_service_dup_url (service);
+
+  {
+    g_autoptr(Reply) status = get_ok ("status");
+
+    g_assert_true (json_object_get_boolean_member (obj (status), "resuming"));
+    g_assert_cmpint (json_object_get_int_member (obj (status), "migration_id"), >, 0);
+    g_assert_cmpint (json_object_get_int_member (obj (status), "max_parallel"), ==, 2);
+  }
+
+  remote = ferry_remote_new (base_url, CONTROL_TOKEN);
+  g_assert_true (remote_connect (remote, &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_figure_source_get_resuming (FERRY_FIGURE_SOURCE (remote)));
+
+  /* A start resumes it (without the checks: its rows are on the target). */
+  ferry_remote_action_async (remote, "start", NULL, NULL, remote_acted, &a);
+  iterate_until (async_done, &a, 60, "the start");
+  g_assert_no_error (a.error);
+  async_clear (&a);
+  iterate_until (remote_completed, remote, 300, "the resumed migration to complete");
+  ferry_test_assert_same (source, target, NULL);
+
+  /* The mirror's attempts are the coordinator's. (A table the first run
+   * copied has none in the resumed run, for the coordinator itself.) */
+  iterate_for (300);
+  {
+    FerryTableList *tables = ferry_coordinator_get_tables (coordinator);
+    FerryTableList *mirror = ferry_remote_get_tables (remote);
+    guint none = 0;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mirror)), ==, g_list_model_get_n_items (G_LIST_MODEL (tables)));
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tables)); i++)
+      {
+        FerryTable *t = ferry_table_list_get_table (tables, i);
+
+        g_assert_cmpuint (ferry_table_get_attempts (ferry_table_list_get_table (mirror, i)), ==, ferry_table_get_attempts (t));
+        if (ferry_table_get_status (t) == FERRY_TABLE_STATUS_COMPLETED && ferry_table_get_attempts (t) == 0)
+          none++;
+      }
+    g_test_message ("resumed: %u completed table(s) without an attempt in the coordinator", none);
+  }
+
+  ferry_remote_disconnect (remote);
   ferry_service_shutdown (service);
   iterate_for (200);
 }
@@ -2031,6 +2204,7 @@ main (int   argc,
   g_test_add_func ("/service/run", test_service_run);
   g_test_add_func ("/service/tls", test_tls);
   g_test_add_func ("/service/remote", test_remote);
+  g_test_add_func ("/service/resuming", test_resuming);
   g_test_add_func ("/service/cli-run-webhooks", test_cli_run_webhooks);
   g_test_add_func ("/service/cli-serve", test_cli_serve);
 

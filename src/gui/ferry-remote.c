@@ -5,10 +5,13 @@
  * status, GET tables a page at a time) into a FerryTableList of
  * FerryTable mirrors, then follows the WebSocket event stream and keeps
  * them up to date — the same model and figures the dashboard takes from a
- * local FerryCoordinator, so the same pages can show either. Actions
- * (start, pause, resume, stop, resolve) are POSTs; they need a control
- * token. Everything is asynchronous on the main context (SoupSession):
- * nothing here blocks the window.
+ * local FerryCoordinator, so the same pages can show either. The
+ * stream's hello brings the run's samples so far and every table again,
+ * so that a window that attaches mid-run charts the whole run and misses
+ * no change made while it read the tables. Actions (start, pause,
+ * resume, stop, resolve) are POSTs; they need a control token.
+ * Everything is asynchronous on the main context (SoupSession): nothing
+ * here blocks the window.
  *
  * It is a FerryFigureSource, as a local run is: once connected it reads
  * the plan (GET plan) and rebuilds it (ferry-plan-document.c), and the
@@ -77,13 +80,16 @@ struct _FerryRemote
   guint                    chunks_done;
   guint                    chunks_total;
   guint                    n_running;
+  guint                    max_parallel;  /* 0: the service did not say */
+  gboolean                 resuming;
   double                   rows_per_second;
   double                   bytes_per_second;
   double                   eta_seconds;
-  double                   elapsed;
+  double                   elapsed;       /* < 0: not started */
   guint                    errors[FERRY_ERROR_CLASS_LAST];
   char                    *last_error;
   JsonNode                *health;
+  JsonNode                *validation;    /* NULL: the service did not say */
   GHashTable              *failed_chunks; /* a failed table's name → its chunk */
 
   FerryTableList          *tables;
@@ -154,6 +160,7 @@ ferry_remote_finalize (GObject *object)
   g_free (self->phase);
   g_free (self->last_error);
   g_clear_pointer (&self->health, json_node_unref);
+  g_clear_pointer (&self->validation, json_node_unref);
   g_clear_pointer (&self->failed_chunks, g_hash_table_unref);
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_object (&self->cancellable);
@@ -244,6 +251,7 @@ ferry_remote_init (FerryRemote *self)
   self->cancellable = g_cancellable_new ();
   self->state = FERRY_STATE_INITIALIZING;
   self->eta_seconds = -1;
+  self->elapsed = -1;
 }
 
 FerryRemote *
@@ -542,6 +550,17 @@ set_state (FerryRemote *self,
     load_plan (self);
 }
 
+/* The validation's results, as a status or a state message gives them. */
+static void
+set_validation (FerryRemote *self,
+                JsonNode    *validation)
+{
+  if (validation == NULL || !JSON_NODE_HOLDS_ARRAY (validation))
+    return;
+  g_clear_pointer (&self->validation, json_node_unref);
+  self->validation = json_node_copy (validation);
+}
+
 /* The figures of a status, a progress message or a state message's
  * progress (they share their names). */
 static void
@@ -566,7 +585,12 @@ apply_progress (FerryRemote *self,
   self->bytes_per_second = get_double (o, "bytes_per_second", self->bytes_per_second);
   if (json_object_has_member (o, "eta_seconds"))
     self->eta_seconds = get_double (o, "eta_seconds", -1);
-  self->elapsed = get_double (o, "elapsed_seconds", self->elapsed);
+  /* null in a status: no run has started */
+  if (json_object_has_member (o, "elapsed_seconds"))
+    self->elapsed = get_double (o, "elapsed_seconds", -1);
+  self->max_parallel = get_int (o, "max_parallel", self->max_parallel);
+  self->resuming = json_object_get_boolean_member_with_default (o, "resuming", self->resuming);
+  set_validation (self, json_object_get_member (o, "validation"));
 
   /* "running": a count in progress messages, a list in the status */
   if (json_object_has_member (o, "running"))
@@ -643,6 +667,37 @@ add_sample (FerryRemote *self,
   if (self->samples->len >= MAX_SAMPLES)
     g_array_remove_range (self->samples, 0, MAX_SAMPLES / 2);
   g_array_append_val (self->samples, sample);
+}
+
+/* The service's samples so far (the hello's), in place of those this
+ * side saw: the chart of a window that attached mid-run is the whole
+ * run's, as a local one's is. (They do not count errors.) */
+static void
+set_samples (FerryRemote *self,
+             JsonArray   *samples)
+{
+  guint n = json_array_get_length (samples);
+  guint first = n > MAX_SAMPLES ? n - MAX_SAMPLES : 0;
+  double last = n > 0 ? get_double (json_array_get_object_element (samples, n - 1), "elapsed", 0) : 0;
+  gint64 now = g_get_real_time ();
+
+  g_array_set_size (self->samples, 0);
+  for (guint i = first; i < n; i++)
+    {
+      JsonObject *o = json_array_get_object_element (samples, i);
+      FerrySample sample = { 0 };
+
+      if (o == NULL)
+        continue;
+      sample.elapsed = get_double (o, "elapsed", 0);
+      sample.time = now - (gint64)((last - sample.elapsed) * G_USEC_PER_SEC);
+      sample.rows_done = get_int (o, "rows_done", 0);
+      sample.bytes_done = get_int (o, "bytes_done", 0);
+      sample.rows_per_second = get_double (o, "rows_per_second", 0);
+      sample.bytes_per_second = get_double (o, "bytes_per_second", 0);
+      sample.running = get_int (o, "running", 0);
+      g_array_append_val (self->samples, sample);
+    }
 }
 
 static void
@@ -739,7 +794,12 @@ stream_message (SoupWebsocketConnection *connection,
     {
       if (json_object_has_member (o, "status") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "status")))
         apply_progress (self, json_object_get_object_member (o, "status"));
+      if (json_object_has_member (o, "samples") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "samples")))
+        set_samples (self, json_object_get_array_member (o, "samples"));
+      if (json_object_has_member (o, "tables") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "tables")))
+        apply_tables (self, json_object_get_array_member (o, "tables"));
       self->last_seq = seq;
+      ferry_figure_source_emit_sampled (FERRY_FIGURE_SOURCE (self));
       return;
     }
 
@@ -769,6 +829,7 @@ stream_message (SoupWebsocketConnection *connection,
         }
       else
         g_clear_pointer (&self->last_error, g_free);
+      set_validation (self, json_object_get_member (o, "validation"));
       if (progress != NULL)
         apply_progress (self, progress);
       if (get_string (o, "to") != NULL && ferry_enum_from_nick (FERRY_TYPE_STATE, get_string (o, "to"), &to))
@@ -795,6 +856,9 @@ stream_message (SoupWebsocketConnection *connection,
 
       /* The next "tables" message says so too, later: the table has
        * failed now, as a local one has when its signal comes. */
+      if (get_int (o, "chunk", 0) > 0)
+        g_hash_table_insert (self->failed_chunks, g_strdup (get_string (o, "table")),
+                             GUINT_TO_POINTER ((guint)get_int (o, "chunk", 0)));
       if (table != NULL)
         {
           ferry_table_set_last_error (table, error->message);
@@ -908,7 +972,9 @@ static void
 open_stream (FerryRemote *self,
              GTask       *task)
 {
-  g_autoptr(SoupMessage) msg = new_message (self, SOUP_METHOD_GET, "events/stream");
+  /* The samples and the tables again, on the stream: what changed since
+   * GET status and GET tables comes in order with what follows. */
+  g_autoptr(SoupMessage) msg = new_message (self, SOUP_METHOD_GET, "events/stream?include=samples,tables");
 
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         g_task_get_cancellable (task), stream_opened, task);
@@ -1597,12 +1663,13 @@ ferry_remote_get_health (FerryRemote *self)
   return self->health;
 }
 
-/* Where the dashboard reads the figures of the moment. */
+/* Seconds since the run started, as the service's monitor counts them
+ * (a start after a stop starts again); < 0 before any start. */
 double
 ferry_remote_get_elapsed_seconds (FerryRemote *self)
 {
   g_return_val_if_fail (FERRY_IS_REMOTE (self), -1);
-  return self->samples->len > 0 ? self->elapsed : -1;
+  return self->elapsed;
 }
 
 /**
@@ -1674,7 +1741,7 @@ remote_get_figures (FerryFigureSource *source,
   figures->chunks_done = self->chunks_done;
   figures->chunks_total = self->chunks_total;
   figures->n_running = self->n_running;
-  figures->max_parallel = 0;
+  figures->max_parallel = self->max_parallel;
   figures->rows_per_second = self->rows_per_second;
   figures->bytes_per_second = self->bytes_per_second;
   figures->eta_seconds = self->eta_seconds;
@@ -1712,6 +1779,20 @@ static gboolean
 remote_get_can_control (FerryFigureSource *source)
 {
   return FERRY_REMOTE (source)->can_control;
+}
+
+static gboolean
+remote_get_resuming (FerryFigureSource *source)
+{
+  return FERRY_REMOTE (source)->resuming;
+}
+
+static JsonNode *
+remote_dup_validation (FerryFigureSource *source)
+{
+  FerryRemote *self = FERRY_REMOTE (source);
+
+  return self->validation != NULL ? json_node_copy (self->validation) : NULL;
 }
 
 static guint
@@ -1806,6 +1887,8 @@ figure_source_iface_init (FerryFigureSourceInterface *iface)
   iface->get_plan = remote_get_plan;
   iface->get_last_error = remote_get_last_error;
   iface->get_can_control = remote_get_can_control;
+  iface->get_resuming = remote_get_resuming;
+  iface->dup_validation = remote_dup_validation;
   iface->get_failed_chunk = remote_get_failed_chunk;
   iface->control_async = remote_control_async;
   iface->control_finish = remote_control_finish;

@@ -71,6 +71,7 @@ double          ferry_remote_get_rows_per_second (FerryRemote        *self);
 double          ferry_remote_get_bytes_per_second (FerryRemote       *self);
 double          ferry_remote_get_eta_seconds    (FerryRemote         *self);
 const char     *ferry_remote_get_last_error     (FerryRemote         *self);
+/* Since the run started, as the service's monitor counts; < 0 before. */
 double          ferry_remote_get_elapsed_seconds(FerryRemote         *self);
 /* The service's plan (GET plan), rebuilt; its tables are those of
  * ferry_remote_get_tables() */
@@ -78,7 +79,8 @@ FerryPlan      *ferry_remote_get_plan           (FerryRemote         *self);
 /* The tables, kept up to date: a GListModel of FerryTable for the
  * dashboard's column view, as ferry_coordinator_get_tables(). */
 FerryTableList *ferry_remote_get_tables         (FerryRemote         *self);
-/* FerrySample, one per progress message, for the throughput chart. */
+/* FerrySample for the throughput chart: the service's samples of the run
+ * so far (on every connect), then one per progress message. */
 GArray         *ferry_remote_get_samples        (FerryRemote         *self);
 /* The last probe of both servers (the stream's health message). */
 JsonNode       *ferry_remote_get_health         (FerryRemote         *self);
