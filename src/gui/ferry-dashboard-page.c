@@ -8,7 +8,10 @@
  * The figures refresh when the migration's FerryFigureSource samples (at
  * least once a second), whether it runs here or in a service; table rows
  * follow their FerryTable's notifications through expressions, so only
- * the visible rows do any work.
+ * the visible rows do any work. The counters by status (and "Tables
+ * done") follow the table list itself, once per burst of changes, so
+ * that they never disagree with the rows: a table changes between two
+ * samples, and a service sends its tables apart from its figures.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,10 +46,14 @@ struct _FerryDashboardPage
   GtkLabel             *stat_values[7];
 
   FerryFigureSource    *source;
+  FerryTableList       *tables;       /* the source's, while it is shown */
   GtkCustomFilter      *filter;
   GtkSortListModel     *sorted;
   gulong                sampled_id;
   gulong                state_id;
+  gulong                tables_changed_id;
+  gulong                items_changed_id;
+  guint                 counts_id;
 };
 
 G_DEFINE_FINAL_TYPE (FerryDashboardPage, ferry_dashboard_page, ADW_TYPE_BIN)
@@ -401,6 +408,53 @@ format_duration (double seconds)
   return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
 }
 
+/* "Tables done" and the counters by status, from the list as it is. */
+static void
+update_table_counts (FerryDashboardPage *self)
+{
+  FerryTableList *tables = self->tables;
+  g_autoptr(GString) status_counts = g_string_new (NULL);
+  g_autofree char *table_text = NULL;
+  guint n_tables, n_done;
+
+  if (tables == NULL)
+    return;
+
+  n_tables = g_list_model_get_n_items (G_LIST_MODEL (tables)) -
+             ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
+  n_done = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED) +
+           ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED);
+  table_text = g_strdup_printf (_("%u of %u"), n_done, n_tables);
+  gtk_label_set_text (self->stat_values[STAT_TABLES], table_text);
+
+  for (guint s = 0; s < FERRY_TABLE_STATUS_LAST; s++)
+    {
+      guint n = ferry_table_list_count_status (tables, s);
+      if (s == FERRY_TABLE_STATUS_EXCLUDED && n == 0)
+        continue;
+      g_string_append_printf (status_counts, "%s%s <b>%u</b>", status_counts->len ? "\n" : "",
+                              ferry_table_status_to_string (s), n);
+    }
+  gtk_label_set_markup (self->table_counts, status_counts->str);
+}
+
+static gboolean
+update_table_counts_idle (gpointer user_data)
+{
+  FerryDashboardPage *self = user_data;
+
+  self->counts_id = 0;
+  update_table_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_tables_changed (FerryDashboardPage *self)
+{
+  if (self->counts_id == 0)
+    self->counts_id = g_idle_add (update_table_counts_idle, self);
+}
+
 /**
  * ferry_dashboard_page_update:
  *
@@ -411,21 +465,17 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
 {
   FerryFigureSource *source = self->source;
   FerryFigures figures;
-  FerryTableList *tables;
   g_autofree char *percent = NULL;
   g_autofree char *rows = NULL;
   g_autofree char *data = NULL;
   g_autofree char *done_size = NULL;
   g_autofree char *total_size = NULL;
-  g_autofree char *table_text = NULL;
   g_autofree char *rate = NULL;
   g_autofree char *rate_size = NULL;
   g_autofree char *eta = NULL;
   g_autofree char *elapsed = NULL;
   g_autofree char *workers = NULL;
-  g_autoptr(GString) status_counts = g_string_new (NULL);
   g_autoptr(GString) class_counts = g_string_new (NULL);
-  guint n_tables, n_done;
   double fraction;
 
   g_return_if_fail (FERRY_IS_DASHBOARD_PAGE (self));
@@ -434,7 +484,6 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
     return;
 
   ferry_figure_source_get_figures (source, &figures);
-  tables = ferry_figure_source_get_tables (source);
   fraction = ferry_figure_source_get_fraction (source);
 
   percent = g_strdup_printf ("%.0f%%", 100.0 * fraction);
@@ -449,16 +498,11 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
   done_size = ferry_format_bytes (figures.bytes_done);
   total_size = ferry_format_bytes (figures.bytes_total);
   data = g_strdup_printf (_("%s of %s"), done_size, total_size);
-  n_tables = g_list_model_get_n_items (G_LIST_MODEL (tables)) -
-             ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_EXCLUDED);
-  n_done = ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_COMPLETED) +
-           ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED);
-  table_text = g_strdup_printf (_("%u of %u"), n_done, n_tables);
   rate_size = ferry_format_bytes ((guint64)figures.bytes_per_second);
   rate = g_strdup_printf (_("%s/s · %.0f rows/s"), rate_size, figures.rows_per_second);
   eta = format_duration (figures.eta_seconds);
   elapsed = format_duration (figures.elapsed_seconds);
-  /* A service does not say how many workers it may run. */
+  /* An older service does not say how many workers it may run. */
   if (figures.max_parallel > 0)
     workers = g_strdup_printf (_("%u of %u"), figures.n_running, figures.max_parallel);
   else
@@ -466,21 +510,13 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
 
   gtk_label_set_text (self->stat_values[STAT_ROWS], rows);
   gtk_label_set_text (self->stat_values[STAT_DATA], data);
-  gtk_label_set_text (self->stat_values[STAT_TABLES], table_text);
   gtk_label_set_text (self->stat_values[STAT_THROUGHPUT], rate);
   gtk_label_set_text (self->stat_values[STAT_ETA], eta);
   gtk_label_set_text (self->stat_values[STAT_ELAPSED], elapsed);
   gtk_label_set_text (self->stat_values[STAT_WORKERS], workers);
 
-  for (guint s = 0; s < FERRY_TABLE_STATUS_LAST; s++)
-    {
-      guint n = ferry_table_list_count_status (tables, s);
-      if (s == FERRY_TABLE_STATUS_EXCLUDED && n == 0)
-        continue;
-      g_string_append_printf (status_counts, "%s%s <b>%u</b>", status_counts->len ? "\n" : "",
-                              ferry_table_status_to_string (s), n);
-    }
-  gtk_label_set_markup (self->table_counts, status_counts->str);
+  g_clear_handle_id (&self->counts_id, g_source_remove);
+  update_table_counts (self);
 
   for (guint k = 0; k < FERRY_ERROR_CLASS_LAST; k++)
     g_string_append_printf (class_counts, "%s%s <b>%u</b>", class_counts->len ? "\n" : "",
@@ -527,6 +563,13 @@ ferry_dashboard_page_set_source (FerryDashboardPage *self,
       g_clear_signal_handler (&self->sampled_id, self->source);
       g_clear_signal_handler (&self->state_id, self->source);
     }
+  if (self->tables != NULL)
+    {
+      g_clear_signal_handler (&self->tables_changed_id, self->tables);
+      g_clear_signal_handler (&self->items_changed_id, self->tables);
+      g_clear_object (&self->tables);
+    }
+  g_clear_handle_id (&self->counts_id, g_source_remove);
   g_set_object (&self->source, source);
 
   ferry_throughput_chart_set_source (self->chart, source);
@@ -540,6 +583,12 @@ ferry_dashboard_page_set_source (FerryDashboardPage *self,
 
   self->sampled_id = g_signal_connect_swapped (source, "sampled", G_CALLBACK (ferry_dashboard_page_update), self);
   self->state_id = g_signal_connect_swapped (source, "state-changed", G_CALLBACK (on_state_changed), self);
+  /* A table's status, rows or bytes moved, or the list was replaced. */
+  self->tables = g_object_ref (ferry_figure_source_get_tables (source));
+  self->tables_changed_id = g_signal_connect_swapped (self->tables, "notify::fraction",
+                                                      G_CALLBACK (on_tables_changed), self);
+  self->items_changed_id = g_signal_connect_swapped (self->tables, "items-changed",
+                                                     G_CALLBACK (on_tables_changed), self);
 
   filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (ferry_figure_source_get_tables (source))),
                                         g_object_ref (GTK_FILTER (self->filter)));
