@@ -13,8 +13,8 @@
  *    the first frame (render nodes built, edge tiles not there yet), the
  *    following ones (cached), while panning (the main loop runs between
  *    frames, so edge tiles arrive from the worker thread as they would),
- *    while zooming (4 % a frame, in and out: the tiles of other zooms
- *    stand in), after status changes, while hovering;
+ *    while zooming (4 % a frame, out, in and out: the tiles of other
+ *    zooms stand in), after status changes, while hovering;
  *  - the background work: rasterising the edge tiles of a screen.
  *
  * Each frame is drawn into the same 1280×800 image surface, cleared
@@ -505,13 +505,15 @@ main (int   argc,
         }
       ferry_graph_view_set_center (FERRY_GRAPH_VIEW (view), cx, cy);
 
-      /* Zooming: 4 % a frame around the middle, in and then out, as
-       * Ctrl+scroll does; the tiles of other zooms stand in. */
+      /* Zooming: 4 % a frame around the middle, as Ctrl+scroll does: out
+       * for a quarter of the frames, in for half, out again; the tiles
+       * of other zooms stand in, shrunk and enlarged. */
       for (guint f = 0; f < n_frames; f++)
         {
           double z_now = ferry_graph_view_get_zoom (FERRY_GRAPH_VIEW (view));
+          gboolean in = f >= n_frames / 4 && f < n_frames * 3 / 4;
 
-          ferry_graph_view_set_zoom (FERRY_GRAPH_VIEW (view), f < n_frames / 2 ? z_now * 1.04 : z_now / 1.04);
+          ferry_graph_view_set_zoom (FERRY_GRAPH_VIEW (view), in ? z_now * 1.04 : z_now / 1.04);
           iterate ();
           frame (view, &zooming);
         }
