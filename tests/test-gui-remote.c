@@ -724,6 +724,13 @@ is_label_with_text (GtkWidget     *widget,
 }
 
 static gboolean
+is_speed_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_suffix (gtk_label_get_text (GTK_LABEL (widget)), "/s");
+}
+
+static gboolean
 is_label_starting (GtkWidget     *widget,
                    gconstpointer  prefix)
 {
@@ -1048,6 +1055,8 @@ test_attached_run (void)
       g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_COMPLETED);
     }
   assert_counts_match_rows (window);
+  /* No table runs: no row says how fast it goes. */
+  g_assert_null (find_widget (GTK_WIDGET (column_view), is_speed_label, NULL));
   {
     g_autoptr(JsonObject) status = service_get (service, "status");
     g_autoptr(JsonObject) all = service_get (service, "tables?limit=1000");

@@ -117,28 +117,29 @@ attempts_text (GObject *item,
   return value > 0 ? g_strdup_printf ("%u", value) : g_strdup ("");
 }
 
-/* @this is the list item the expression is bound for. */
+/* @this is the list item the expression is bound for; @status is a
+ * parameter so that the speed goes when the table stops running, even
+ * when its bytes do not move again (a service sends both at once). */
 static char *
-speed_text (GtkListItem *list_item,
-            guint64      bytes_done)
+speed_text (GtkListItem      *list_item,
+            guint64           bytes_done,
+            FerryTableStatus  status)
 {
   GObject *item = gtk_list_item_get_item (list_item);
-  FerryTable *table;
   gint64 *started;
+  double seconds;
 
   if (item == NULL)
     return g_strdup ("");
-  table = FERRY_TABLE (item);
   started = g_object_get_qdata (item, started_quark);
 
   /* A speed is only meaningful while the table is being copied. */
-  if (ferry_table_get_status (table) != FERRY_TABLE_STATUS_RUNNING && started != NULL)
+  if (status != FERRY_TABLE_STATUS_RUNNING && started != NULL)
     return g_strdup ("");
-  double seconds;
 
   if (started == NULL)
     {
-      if (ferry_table_get_status (table) != FERRY_TABLE_STATUS_RUNNING)
+      if (status != FERRY_TABLE_STATUS_RUNNING)
         return g_strdup ("");
       started = g_new (gint64, 1);
       *started = g_get_monotonic_time ();
@@ -232,7 +233,11 @@ setup_label (GtkSignalListItemFactory *factory,
   else if (g_str_equal (what, "size"))
     expression = formatted ("size-bytes", G_CALLBACK (size_text));
   else if (g_str_equal (what, "speed"))
-    expression = formatted ("bytes-done", G_CALLBACK (speed_text));
+    {
+      GtkExpression *params[] = { table_property ("bytes-done"), table_property ("status") };
+
+      expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params, G_CALLBACK (speed_text), NULL, NULL);
+    }
   else if (g_str_equal (what, "attempts"))
     expression = formatted ("attempts", G_CALLBACK (attempts_text));
   else
