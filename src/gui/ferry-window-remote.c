@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "ferry-attach-dialog.h"
@@ -159,9 +161,9 @@ show_server_readiness (FerryWindow *self,
         g_ptr_array_add (self->server_check_rows, row);
       }
 
-  summary = g_strdup_printf (_("%s The service ran these checks against its own connections: %" G_GINT64_FORMAT
-                               " passed, %" G_GINT64_FORMAT " warnings, %" G_GINT64_FORMAT " failed, %"
-                               G_GINT64_FORMAT " skipped."),
+  summary = g_strdup_printf (_("%s The service ran these checks against its own connections: %" PRId64
+                               " passed, %" PRId64 " warnings, %" PRId64 " failed, %"
+                               PRId64 " skipped."),
                              ready ? _("Ready to start.") : _("Not ready: some checks failed."),
                              counts ? json_object_get_int_member_with_default (counts, "pass", 0) : 0,
                              counts ? json_object_get_int_member_with_default (counts, "warning", 0) : 0,
