@@ -68,6 +68,7 @@ typedef struct {
   FerryJournalDdl  *ddl;
   GPtrArray        *wait_tables;     /* units whose data must be complete; NULL: table, ref_table */
   GPtrArray        *after;           /* Work* (DDL) to be done first */
+  FerryTable       *locks[2];        /* the tables it alters (not units), or NULL */
 
   /* validation */
   char             *part;            /* "table" or "chunk N" */
@@ -138,6 +139,7 @@ struct _FerryCoordinator
   GPtrArray         *work;           /* Work*, in load order */
   GHashTable        *runs;           /* FerryTable* → TableRun* */
   GHashTable        *heap_runs;      /* FerryTable* (heap) → HeapRun* */
+  GHashTable        *ddl_locks;      /* FerryTable* → how many running DDL jobs alter it */
   GHashTable        *completed;      /* FerryTable* set, for the analyzer */
   guint              n_running;
   guint              n_chunks_total;

@@ -319,6 +319,7 @@ clear_run (FerryCoordinator *self)
   g_clear_pointer (&self->validation, g_ptr_array_unref);
   g_hash_table_remove_all (self->runs);
   g_hash_table_remove_all (self->heap_runs);
+  g_hash_table_remove_all (self->ddl_locks);
   g_hash_table_remove_all (self->completed);
   self->n_chunks_total = self->n_chunks_done = 0;
   self->rows_done = self->bytes_done = 0;
@@ -376,6 +377,7 @@ ferry_coordinator_finalize (GObject *object)
   g_clear_pointer (&self->source_id, g_free);
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_pointer (&self->heap_runs, g_hash_table_unref);
+  g_clear_pointer (&self->ddl_locks, g_hash_table_unref);
   g_clear_pointer (&self->completed, g_hash_table_unref);
   g_clear_pointer (&self->early_events, g_ptr_array_unref);
   g_clear_error (&self->last_error);
@@ -540,6 +542,7 @@ ferry_coordinator_init (FerryCoordinator *self)
   self->tables = ferry_table_list_new ();
   self->runs = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)table_run_free);
   self->heap_runs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->ddl_locks = g_hash_table_new (NULL, NULL);
   self->completed = g_hash_table_new (NULL, NULL);
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
   self->idle_slots = g_ptr_array_new ();
@@ -1165,6 +1168,11 @@ work_is_runnable (FerryCoordinator *self,
       /* Kept for the end: once every chunk and every other item is done. */
       if (work->ddl->at_end && !self->main_work_done)
         return FALSE;
+      /* Not beside another DDL job on the same table: it would wait for
+       * its lock, holding a worker that can do something else. */
+      for (guint i = 0; i < G_N_ELEMENTS (work->locks); i++)
+        if (work->locks[i] != NULL && g_hash_table_contains (self->ddl_locks, work->locks[i]))
+          return FALSE;
       if (work->wait_tables != NULL)
         {
           /* A post-data item: the data of every table it needs (pairs of
@@ -1214,6 +1222,12 @@ dispatch (FerryCoordinator *self,
 
   work->state = WORK_RUNNING;
   work->slot = acquire_slot (self);
+  if (work->kind == WORK_DDL)
+    for (guint i = 0; i < G_N_ELEMENTS (work->locks); i++)
+      if (work->locks[i] != NULL)
+        g_hash_table_insert (self->ddl_locks, work->locks[i],
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->ddl_locks,
+                                                                                      work->locks[i])) + 1));
   work->live.rows = 0;
   work->live.bytes = 0;
   if (work->kind == WORK_CHUNK)
@@ -1714,6 +1728,17 @@ work_done (GObject      *object,
 
   self->n_running--;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RUNNING]);
+  if (work->kind == WORK_DDL)
+    for (guint i = 0; i < G_N_ELEMENTS (work->locks); i++)
+      if (work->locks[i] != NULL)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->ddl_locks, work->locks[i]));
+
+          if (n > 1)
+            g_hash_table_insert (self->ddl_locks, work->locks[i], GUINT_TO_POINTER (n - 1));
+          else
+            g_hash_table_remove (self->ddl_locks, work->locks[i]);
+        }
   if (error != NULL && work->slot != NULL &&
       ferry_error_handler_classify (error) == FERRY_ERROR_CLASS_TEMPORARY)
     work->slot->broken = TRUE;
@@ -2072,6 +2097,7 @@ build_work (FerryCoordinator  *self,
         work->state = WORK_PENDING;
         work->table = table ? ferry_analyzer_get_unit (analyzer, table) : NULL;
         work->ddl = g_steal_pointer ((FerryJournalDdl **)&prepared->ddl->pdata[i]);
+        work->locks[0] = table;
 
         if (work->table == NULL)
           {
@@ -2084,6 +2110,7 @@ build_work (FerryCoordinator  *self,
           {
             FerryTable *ref = ferry_catalog_lookup (catalog, work->ddl->ref_schema, work->ddl->ref_name);
             work->ref_table = ref ? ferry_analyzer_get_unit (analyzer, ref) : NULL;
+            work->locks[1] = ref != table ? ref : NULL;
           }
 
         /* A post-data item waits for the data of the tables it needs
