@@ -816,7 +816,7 @@ test_tiles (void)
   ferry_graph_view_set_hover (view, NULL);
   ferry_graph_view_set_zoom (view, 0.3);
   zoom = ferry_graph_view_get_zoom (view);
-  g_assert_cmpfloat (zoom, <, 0.6);   /* where drafts come first */
+  g_assert_cmpfloat (zoom, <, 0.4);   /* where drafts come first */
   x0 = layout->bounds.size.width / 4;
   y0 = layout->bounds.size.height / 4;
   ferry_graph_view_set_center (view, x0, y0);

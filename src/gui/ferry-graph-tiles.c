@@ -21,9 +21,10 @@
 #define MAX_ENTRIES    8192
 #define N_SCALES       8        /* zooms kept at once */
 #define SETTLE_USEC    (120 * 1000)
-/* Below this zoom a full tile costs more than about 4 ms of CPU (a
- * thousand curves and more): drafts come first. */
-#define DRAFT_BELOW    0.6
+/* Below this zoom a full tile costs more than about 7 ms of CPU (a
+ * thousand curves and more): drafts come first. Above, a draft would
+ * save little and the extra work slows the frames on a shared core. */
+#define DRAFT_BELOW    0.4
 /* Urgency: what is in view without a tile, then drafts in view to redo
  * in full, then the ring around the view. */
 #define PENALTY_REFINE 1e6f
