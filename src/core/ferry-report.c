@@ -1358,7 +1358,11 @@ journal_data_load (FerryJournal  *journal,
                                 "SELECT kind, table_schema, table_name, object_name, ref_schema, ref_name,"
                                 "       extract(epoch FROM dropped_at), extract(epoch FROM restored_at),"
                                 "       extract(epoch FROM validated_at), validate_sql IS NOT NULL"
-                                " FROM @S.deferred_ddl WHERE migration_id = $1 ORDER BY ddl_id",
+                                " FROM @S.deferred_ddl d WHERE migration_id = $1"
+                                /* schema: copy's post-data items were created, not put
+                                 * back (to_jsonb: a journal older than the column has none) */
+                                "   AND (pg_catalog.to_jsonb(d) ->> 'section') IS DISTINCT FROM 'post-data'"
+                                " ORDER BY ddl_id",
                                 1, params, error) : NULL;
   checks = ddl ? journal_query (journal,
                                 "SELECT table_schema, table_name, part, source_rows, target_rows,"
