@@ -832,6 +832,45 @@ duration_text (double seconds)
   return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
 }
 
+/* Locks, on the target, the largest table the run has not finished, so
+ * that the run cannot end before an action comes, however fast it goes;
+ * COMMIT on the returned connection lets it go on. */
+static PGconn *
+hold_largest_table (Service *service)
+{
+  g_autoptr(JsonObject) page = service_get (service, "tables?status=pending,waiting,running&limit=1000");
+  JsonArray *left = json_object_get_array_member (page, "tables");
+  JsonObject *largest = NULL;
+  PGconn *lock;
+
+  g_assert_cmpuint (json_array_get_length (left), >, 0);
+  for (guint i = 0; i < json_array_get_length (left); i++)
+    {
+      JsonObject *t = json_array_get_object_element (left, i);
+
+      if (largest == NULL || json_object_get_int_member (t, "size_bytes") > json_object_get_int_member (largest, "size_bytes"))
+        largest = t;
+    }
+  lock = ferry_test_connect (service->target);
+  /* the name as Ferry writes it, SQL-quoted where needed */
+  g_test_message ("holding %s", json_object_get_string_member (largest, "name"));
+  ferry_test_sql (lock, "BEGIN; LOCK TABLE %s IN SHARE MODE", json_object_get_string_member (largest, "name"));
+  return lock;
+}
+
+typedef struct {
+  Service    *service;
+  const char *action;
+} Request;
+
+static gboolean
+request_journaled (gpointer data)
+{
+  Request *r = data;
+
+  return journal_requests (r->service, r->action) >= 1;
+}
+
 static gboolean
 service_chunks_running (gpointer data)
 {
@@ -910,11 +949,22 @@ test_attached_run (void)
   spin_until (running_or_asked, window, 120, "the start");
   g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
   spin_until_checking_counts (remote_sampled_while_running, remote, window, 60, "progress samples", &counts_checked);
+  /* The same as for the stop below: a table not yet copied waits until
+   * the pause request is in, so the run cannot complete first. (Not
+   * before the start: the preparation's DDL would wait for it.) */
+  lock = hold_largest_table (service);
   assert_counts_match_rows (window);
   screenshot (GTK_WIDGET (window), "remote-5-dashboard-running");
 
   /* Pause: the service pauses. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL));
+  {
+    Request request = { service, "pause" };
+
+    spin_until (request_journaled, &request, 60, "the pause request");
+  }
+  ferry_test_sql (lock, "COMMIT");
+  g_clear_pointer (&lock, PQfinish);
   wait_service_state (service, "paused", 120);
   wait_remote_state (remote, FERRY_STATE_PAUSED, 30);
   g_assert_cmpstr (state_label (window), ==, "Paused");
@@ -961,24 +1011,7 @@ test_attached_run (void)
 
   /* A table the run has not finished is locked on the target, so that
    * the run cannot end before the stop comes, however fast it goes. */
-  {
-    g_autoptr(JsonObject) page = service_get (service, "tables?status=pending,waiting,running&limit=1000");
-    JsonArray *left = json_object_get_array_member (page, "tables");
-    JsonObject *largest = NULL;
-
-    g_assert_cmpuint (json_array_get_length (left), >, 0);
-    for (guint i = 0; i < json_array_get_length (left); i++)
-      {
-        JsonObject *t = json_array_get_object_element (left, i);
-
-        if (largest == NULL || json_object_get_int_member (t, "size_bytes") > json_object_get_int_member (largest, "size_bytes"))
-          largest = t;
-      }
-    lock = ferry_test_connect (service->target);
-    /* the name as Ferry writes it, SQL-quoted where needed */
-    g_test_message ("holding %s", json_object_get_string_member (largest, "name"));
-    ferry_test_sql (lock, "BEGIN; LOCK TABLE %s IN SHARE MODE", json_object_get_string_member (largest, "name"));
-  }
+  lock = hold_largest_table (service);
 
   /* Resume, then stop: each reaches the service and the journal. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.resume", NULL));
