@@ -323,6 +323,20 @@ ferry_figure_source_suggest_report_filename (FerryFigureSource *self,
 }
 
 void
+ferry_figure_source_install_properties (GObjectClass  *object_class,
+                                        guint          first_prop,
+                                        GParamSpec   **pspecs)
+{
+  static const char * const names[] = { "state", "pausing", "phase", "fraction", "plan", "can-control" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_object_class_override_property (object_class, first_prop + i, names[i]);
+      pspecs[first_prop + i] = g_object_class_find_property (object_class, names[i]);
+    }
+}
+
+void
 ferry_figure_source_emit_sampled (FerryFigureSource *self)
 {
   g_signal_emit (self, signals[SAMPLED], 0);

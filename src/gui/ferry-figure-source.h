@@ -141,6 +141,14 @@ char           *ferry_figure_source_suggest_report_filename
                                                      FerryReportKind     kind,
                                                      FerryReportFormat   format);
 
+/* For implementations: overrides the interface's properties "state",
+ * "pausing", "phase", "fraction", "plan" and "can-control" as
+ * @first_prop and the five after it, in that order, and stores their
+ * specs in @pspecs[@first_prop …] for g_object_notify_by_pspec(). */
+void            ferry_figure_source_install_properties (GObjectClass     *object_class,
+                                                        guint             first_prop,
+                                                        GParamSpec      **pspecs);
+
 /* For implementations: the signals, emitted on the main context. */
 void            ferry_figure_source_emit_sampled      (FerryFigureSource *self);
 void            ferry_figure_source_emit_state_changed(FerryFigureSource *self,

@@ -461,18 +461,8 @@ ferry_local_source_class_init (FerryLocalSourceClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_property (object_class, PROP_COORDINATOR, properties[PROP_COORDINATOR]);
 
-  g_object_class_override_property (object_class, PROP_STATE, "state");
-  g_object_class_override_property (object_class, PROP_PAUSING, "pausing");
-  g_object_class_override_property (object_class, PROP_PHASE, "phase");
-  g_object_class_override_property (object_class, PROP_FRACTION, "fraction");
-  g_object_class_override_property (object_class, PROP_PLAN, "plan");
-  g_object_class_override_property (object_class, PROP_CAN_CONTROL, "can-control");
-  properties[PROP_STATE] = g_object_class_find_property (object_class, "state");
-  properties[PROP_PAUSING] = g_object_class_find_property (object_class, "pausing");
-  properties[PROP_PHASE] = g_object_class_find_property (object_class, "phase");
-  properties[PROP_FRACTION] = g_object_class_find_property (object_class, "fraction");
-  properties[PROP_PLAN] = g_object_class_find_property (object_class, "plan");
-  properties[PROP_CAN_CONTROL] = g_object_class_find_property (object_class, "can-control");
+  G_STATIC_ASSERT (PROP_CAN_CONTROL == PROP_STATE + 5);
+  ferry_figure_source_install_properties (object_class, PROP_STATE, properties);
 }
 
 static void

@@ -219,18 +219,8 @@ ferry_remote_class_init (FerryRemoteClass *klass)
 
   /* FerryFigureSource: "state-changed", "sampled" (a progress message, a
    * sample appended), "event", "table-failed", "escalated" and these. */
-  g_object_class_override_property (object_class, PROP_STATE, "state");
-  g_object_class_override_property (object_class, PROP_PAUSING, "pausing");
-  g_object_class_override_property (object_class, PROP_PHASE, "phase");
-  g_object_class_override_property (object_class, PROP_FRACTION, "fraction");
-  g_object_class_override_property (object_class, PROP_PLAN, "plan");
-  g_object_class_override_property (object_class, PROP_CAN_CONTROL, "can-control");
-  properties[PROP_STATE] = g_object_class_find_property (object_class, "state");
-  properties[PROP_PAUSING] = g_object_class_find_property (object_class, "pausing");
-  properties[PROP_PHASE] = g_object_class_find_property (object_class, "phase");
-  properties[PROP_FRACTION] = g_object_class_find_property (object_class, "fraction");
-  properties[PROP_PLAN] = g_object_class_find_property (object_class, "plan");
-  properties[PROP_CAN_CONTROL] = g_object_class_find_property (object_class, "can-control");
+  G_STATIC_ASSERT (PROP_CAN_CONTROL == PROP_STATE + 5);
+  ferry_figure_source_install_properties (object_class, PROP_STATE, properties);
 
   signals[HEALTH_CHANGED] =
     g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
