@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 
 #include "ferry-config.h"
+#include "ferry-connection.h"
 #include "ferry-enum-types.h"
 #include "ferry-error.h"
 
@@ -869,6 +871,109 @@ test_format_size (void)
       }
 }
 
+/* Values in key/value connection strings, quoted as libpq reads them:
+ * what ferry_conninfo_append_value() writes, PQconninfoParse() gives
+ * back unchanged. */
+static char *
+parsed_value (const char *conninfo,
+              const char *keyword)
+{
+  char *message = NULL;
+  PQconninfoOption *options;
+  char *value = NULL;
+
+  options = PQconninfoParse (conninfo, &message);
+  if (options == NULL)
+    g_error ("PQconninfoParse (%s): %s", conninfo, message);
+  PQfreemem (message);
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, keyword))
+      value = g_strdup (o->val);
+  PQconninfoFree (options);
+  return value;
+}
+
+static void
+test_conninfo_quoting (void)
+{
+  const struct {
+    const char *value;
+    const char *written;
+  } cases[] = {
+    { "db1",                 "db1" },
+    { "",                    "''" },
+    { "my db",               "'my db'" },
+    { " leading",            "' leading'" },
+    { "trailing ",           "'trailing '" },
+    { "tab\there",           "'tab\there'" },
+    { "new\nline",           "'new\nline'" },
+    { "it's",                "'it\\'s'" },
+    { "'",                   "'\\''" },
+    { "C:\\data",            "'C:\\\\data'" },
+    { "end\\",               "'end\\\\'" },
+    { "\\'",                 "'\\\\\\''" },
+    { "a=b",                 "a=b" },
+    { "\"double\"",          "\"double\"" },
+    { "/var/run/postgresql", "/var/run/postgresql" },
+    { "Zürich",              "Zürich" },
+    { "日本語 データ",       "'日本語 データ'" },
+    { "naïve 'ö' \\ ✓",      "'naïve \\'ö\\' \\\\ ✓'" },
+  };
+  const char * const keywords[] = { "host", "port", "dbname", "user", "application_name", "sslmode", NULL };
+  const char * const values[] = { "/tmp/my sockets", "5433", "", "o'brien", "Ferry ✓ \\ test", NULL, NULL };
+  g_autofree char *built = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) str = g_string_new ("dbname=");
+      g_autofree char *back = NULL;
+
+      ferry_conninfo_append_value (str, cases[i].value);
+      g_assert_cmpstr (str->str + strlen ("dbname="), ==, cases[i].written);
+
+      /* The round trip, alone and among other options. */
+      back = parsed_value (str->str, "dbname");
+      g_assert_cmpstr (back, ==, cases[i].value);
+      g_string_prepend (str, "host=db1 ");
+      g_string_append (str, " user=ferry");
+      g_clear_pointer (&back, g_free);
+      back = parsed_value (str->str, "dbname");
+      g_assert_cmpstr (back, ==, cases[i].value);
+      g_clear_pointer (&back, g_free);
+      back = parsed_value (str->str, "user");
+      g_assert_cmpstr (back, ==, "ferry");
+    }
+
+  /* Pairs: empty and missing values are left out, the others quoted. */
+  built = ferry_conninfo_build (keywords, values);
+  g_assert_cmpstr (built, ==, "host='/tmp/my sockets' port=5433 user='o\\'brien'"
+                              " application_name='Ferry ✓ \\\\ test'");
+  for (guint i = 0; keywords[i] != NULL; i++)
+    {
+      g_autofree char *back = parsed_value (built, keywords[i]);
+
+      if (values[i] == NULL || *values[i] == '\0')
+        g_assert_null (back);
+      else
+        g_assert_cmpstr (back, ==, values[i]);
+    }
+
+  /* Nothing at all: an empty string, which libpq reads as the defaults. */
+  {
+    const char * const none[] = { NULL };
+    g_autofree char *empty = ferry_conninfo_build (none, none);
+
+    g_assert_cmpstr (empty, ==, "");
+  }
+
+  /* The masked form quotes the same way. */
+  {
+    g_autofree char *masked = ferry_conninfo_mask ("host=db1 dbname='my db' password='se cret'");
+
+    g_assert_cmpstr (masked, ==, "password=******** dbname='my db' host=db1");
+  }
+}
+
 static void
 test_check_functions (void)
 {
@@ -1091,6 +1196,7 @@ main (int   argc,
   g_test_add_func ("/config/parse-size", test_parse_size);
   g_test_add_func ("/config/format-size", test_format_size);
   g_test_add_func ("/config/check-functions", test_check_functions);
+  g_test_add_func ("/config/conninfo-quoting", test_conninfo_quoting);
   g_test_add_func ("/config/example-file", test_example_file);
   g_test_add_func ("/config/reports-directory", test_reports_directory);
 

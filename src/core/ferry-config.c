@@ -3178,31 +3178,6 @@ typedef struct {
 } ConninfoBuilder;
 
 static void
-append_conninfo_value (GString    *str,
-                       const char *value)
-{
-  gboolean needs_quotes = value[0] == '\0';
-
-  for (const char *p = value; *p != '\0' && !needs_quotes; p++)
-    needs_quotes = g_ascii_isspace (*p) || *p == '\'' || *p == '\\';
-
-  if (!needs_quotes)
-    {
-      g_string_append (str, value);
-      return;
-    }
-
-  g_string_append_c (str, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (str, '\\');
-      g_string_append_c (str, *p);
-    }
-  g_string_append_c (str, '\'');
-}
-
-static void
 loader_conninfo_pair (Loader     *self,
                       const char *path,
                       const Node *key,
@@ -3254,7 +3229,7 @@ loader_conninfo_pair (Loader     *self,
   if (builder->conninfo->len > 0)
     g_string_append_c (builder->conninfo, ' ');
   g_string_append_printf (builder->conninfo, "%s=", option->keyword);
-  append_conninfo_value (builder->conninfo, text);
+  ferry_conninfo_append_value (builder->conninfo, text);
 }
 
 static gboolean

@@ -700,15 +700,28 @@ ferry_conninfo_has_password (const char *conninfo)
   return ret;
 }
 
-static void
-append_conninfo_value (GString    *str,
-                       const char *value)
+/**
+ * ferry_conninfo_append_value:
+ * @str: a key/value connection string being built
+ * @value: a value, as libpq should read it back
+ *
+ * Appends @value as libpq's key/value syntax wants it: as it is when it
+ * can be, otherwise in single quotes with every ' and \ escaped by a
+ * backslash. An empty value, and one with white space, a quote or a
+ * backslash, is quoted. Other bytes (UTF-8 included) pass unchanged.
+ */
+void
+ferry_conninfo_append_value (GString    *str,
+                             const char *value)
 {
-  gboolean needs_quotes = *value == '\0';
+  gboolean needs_quotes;
 
-  for (const char *p = value; *p; p++)
-    if (g_ascii_isspace (*p) || *p == '\'' || *p == '\\')
-      needs_quotes = TRUE;
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (value != NULL);
+
+  needs_quotes = *value == '\0';
+  for (const char *p = value; *p != '\0' && !needs_quotes; p++)
+    needs_quotes = g_ascii_isspace (*p) || *p == '\'' || *p == '\\';
 
   if (!needs_quotes)
     {
@@ -717,13 +730,44 @@ append_conninfo_value (GString    *str,
     }
 
   g_string_append_c (str, '\'');
-  for (const char *p = value; *p; p++)
+  for (const char *p = value; *p != '\0'; p++)
     {
       if (*p == '\'' || *p == '\\')
         g_string_append_c (str, '\\');
       g_string_append_c (str, *p);
     }
   g_string_append_c (str, '\'');
+}
+
+/**
+ * ferry_conninfo_build:
+ * @keywords: libpq keywords, %NULL-terminated
+ * @values: a value for each keyword; %NULL or empty ones are left out
+ *
+ * A key/value connection string from pairs, each value quoted by
+ * ferry_conninfo_append_value().
+ */
+char *
+ferry_conninfo_build (const char * const *keywords,
+                      const char * const *values)
+{
+  GString *str;
+
+  g_return_val_if_fail (keywords != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  str = g_string_new (NULL);
+  for (guint i = 0; keywords[i] != NULL; i++)
+    {
+      if (values[i] == NULL || *values[i] == '\0')
+        continue;
+      if (str->len > 0)
+        g_string_append_c (str, ' ');
+      g_string_append_printf (str, "%s=", keywords[i]);
+      ferry_conninfo_append_value (str, values[i]);
+    }
+
+  return g_string_free (str, FALSE);
 }
 
 /**
@@ -758,7 +802,7 @@ ferry_conninfo_mask (const char *conninfo)
       if (g_str_equal (o->keyword, "password") || o->dispchar[0] == '*')
         g_string_append (str, "********");
       else
-        append_conninfo_value (str, o->val);
+        ferry_conninfo_append_value (str, o->val);
     }
   PQconninfoFree (opts);
 

@@ -58,6 +58,10 @@ char            *ferry_conninfo_mask                 (const char       *conninfo
 void             ferry_conninfo_set_password         (const char       *conninfo,
                                                       const char       *password);
 char            *ferry_conninfo_lookup_password      (const char       *conninfo);
+void             ferry_conninfo_append_value         (GString          *str,
+                                                      const char       *value);
+char            *ferry_conninfo_build                (const char * const *keywords,
+                                                      const char * const *values);
 
 /* Quoting: identifiers and literals for SQL built by Ferry. */
 char            *ferry_quote_ident                   (const char       *ident);

@@ -69,57 +69,6 @@ use_uri (FerryConnectionForm *self)
   return adw_combo_row_get_selected (self->mode_row) == 1;
 }
 
-static void
-append_value (GString    *str,
-              const char *value)
-{
-  gboolean quote = *value == '\0';
-
-  for (const char *p = value; *p; p++)
-    if (g_ascii_isspace (*p) || *p == '\'' || *p == '\\')
-      quote = TRUE;
-
-  if (!quote)
-    {
-      g_string_append (str, value);
-      return;
-    }
-
-  g_string_append_c (str, '\'');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (str, '\\');
-      g_string_append_c (str, *p);
-    }
-  g_string_append_c (str, '\'');
-}
-
-/**
- * ferry_conninfo_build:
- *
- * A key=value connection string from pairs, quoting values as libpq
- * wants; empty values are left out.
- */
-char *
-ferry_conninfo_build (const char * const *keywords,
-                      const char * const *values)
-{
-  GString *str = g_string_new (NULL);
-
-  for (guint i = 0; keywords[i] != NULL; i++)
-    {
-      if (values[i] == NULL || *values[i] == '\0')
-        continue;
-      if (str->len > 0)
-        g_string_append_c (str, ' ');
-      g_string_append_printf (str, "%s=", keywords[i]);
-      append_value (str, values[i]);
-    }
-
-  return g_string_free (str, FALSE);
-}
-
 char *
 ferry_connection_form_get_conninfo (FerryConnectionForm *self)
 {

@@ -21,7 +21,4 @@ void        ferry_connection_form_set_password (FerryConnectionForm *self,
 gboolean    ferry_connection_form_is_valid     (FerryConnectionForm *self);
 void        ferry_connection_form_test         (FerryConnectionForm *self);
 
-char       *ferry_conninfo_build               (const char * const  *keywords,
-                                                const char * const  *values);
-
 G_END_DECLS
