@@ -2256,7 +2256,9 @@ ferry_job_finish (FerryCoordinator *self,
   g_autoptr(GError) error = NULL;
   gboolean copy_schema = ferry_config_get_schema_mode (self->config) == FERRY_SCHEMA_MODE_COPY;
 
-  if (!ferry_coordinator_ensure_control (self, &error) || !set_sequences (self, &error))
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_large_objects_copy (self, &error) ||
+      !set_sequences (self, &error))
     goto fail;
 
   /* schema: copy — the post-data section: its items, from the journal,

@@ -226,6 +226,10 @@ void      ferry_job_probe                    (FerryCoordinator    *self,
 void      ferry_job_snapshot                 (FerryCoordinator    *self,
                                               GTask               *task);
 
+/* ferry-large-objects.c: in the finish job */
+gboolean  ferry_large_objects_copy           (FerryCoordinator    *self,
+                                              GError             **error);
+
 typedef struct {
   FerryTable      *table;
   FerryResolution  resolution;

@@ -2304,7 +2304,12 @@ finish_done (GObject      *object,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       self->finishing = FALSE;
-      escalate (self, NULL, error);
+      /* Stopped between two pieces of the large objects: what was
+       * committed is in the journal; a later run goes on from there. */
+      if (self->stop_requested)
+        start_release (self, FERRY_STATE_STOPPED);
+      else
+        escalate (self, NULL, error);
       return;
     }
 

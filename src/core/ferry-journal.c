@@ -263,6 +263,15 @@ static const char *ddl_sql =
   "  checked_at      timestamptz NOT NULL DEFAULT now(),\n"
   "  PRIMARY KEY (migration_id, table_schema, table_name, part)\n"
   ");\n"
+  "CREATE TABLE IF NOT EXISTS @S.large_object_batch (\n"
+  "  migration_id bigint NOT NULL REFERENCES @S.migration ON DELETE CASCADE,\n"
+  "  first_oid    oid NOT NULL,\n"
+  "  last_oid     oid NOT NULL,\n"
+  "  objects      bigint NOT NULL,\n"
+  "  bytes        bigint NOT NULL,\n"
+  "  finished_at  timestamptz NOT NULL DEFAULT now(),\n"
+  "  PRIMARY KEY (migration_id, first_oid)\n"
+  ");\n"
   "INSERT INTO @S.journal_version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM @S.journal_version);\n";
 
 gboolean
@@ -280,7 +289,9 @@ ferry_journal_exists (FerryJournal  *self,
   return result != NULL && PQgetvalue (result, 0, 0)[0] == 't';
 }
 
-/* A journal made by an older Ferry gets the columns added since. Only
+/* A journal made by an older Ferry gets the columns added since (new
+ * tables, such as large_object_batch, come from ddl_sql's CREATE TABLE
+ * IF NOT EXISTS, which ferry_journal_ensure() runs every time). Only
  * when they are missing: ALTER TABLE would wait for every transaction
  * that holds a row of the table, such as a worker's index build. */
 static gboolean
@@ -1399,5 +1410,79 @@ ferry_journal_restore_pending (FerryJournal  *self,
           }
       }
 
+  return TRUE;
+}
+
+/**
+ * ferry_journal_add_large_object_batch:
+ * @connection: (nullable): the connection whose transaction wrote the
+ *   batch's objects; %NULL for the journal's own
+ *
+ * Records a batch of large objects, @first_oid to @last_oid, as copied.
+ * Run in the transaction that wrote them: the batch and its row commit
+ * together, or neither does.
+ */
+gboolean
+ferry_journal_add_large_object_batch (FerryJournal     *self,
+                                      FerryConnection  *connection,
+                                      gint64            migration_id,
+                                      guint32           first_oid,
+                                      guint32           last_oid,
+                                      guint64           objects,
+                                      guint64           bytes,
+                                      GError          **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  g_autofree char *first = g_strdup_printf ("%u", first_oid);
+  g_autofree char *last = g_strdup_printf ("%u", last_oid);
+  g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, objects);
+  g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+  const char *params[] = { id, first, last, n, size };
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  return exec (self, connection,
+               "INSERT INTO @S.large_object_batch (migration_id, first_oid, last_oid, objects, bytes)"
+               " VALUES ($1, $2, $3, $4, $5)",
+               G_N_ELEMENTS (params), params, error);
+}
+
+/**
+ * ferry_journal_get_large_objects:
+ * @last_oid: (out): the highest OID of the batches recorded, 0 if none
+ *
+ * What the migration's recorded batches of large objects hold: batches
+ * go in ascending OID order, so everything up to @last_oid is copied.
+ */
+gboolean
+ferry_journal_get_large_objects (FerryJournal  *self,
+                                 gint64         migration_id,
+                                 guint32       *last_oid,
+                                 guint64       *objects,
+                                 guint64       *bytes,
+                                 guint         *batches,
+                                 GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  result = query (self, NULL,
+                  "SELECT coalesce(max(last_oid), 0), coalesce(sum(objects), 0), coalesce(sum(bytes), 0), count(*)"
+                  " FROM @S.large_object_batch WHERE migration_id = $1",
+                  1, params, error);
+  if (result == NULL)
+    return FALSE;
+
+  if (last_oid != NULL)
+    *last_oid = (guint32)g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
+  if (objects != NULL)
+    *objects = g_ascii_strtoull (PQgetvalue (result, 0, 1), NULL, 10);
+  if (bytes != NULL)
+    *bytes = g_ascii_strtoull (PQgetvalue (result, 0, 2), NULL, 10);
+  if (batches != NULL)
+    *batches = (guint)g_ascii_strtoull (PQgetvalue (result, 0, 3), NULL, 10);
   return TRUE;
 }

@@ -184,6 +184,22 @@ gboolean      ferry_journal_reset_table_chunks  (FerryJournal     *self,
                                                  GError          **error);
 char         *ferry_journal_chunk_done_sql      (FerryJournal     *self);
 
+gboolean      ferry_journal_add_large_object_batch (FerryJournal  *self,
+                                                 FerryConnection  *connection,
+                                                 gint64            migration_id,
+                                                 guint32           first_oid,
+                                                 guint32           last_oid,
+                                                 guint64           objects,
+                                                 guint64           bytes,
+                                                 GError          **error);
+gboolean      ferry_journal_get_large_objects   (FerryJournal     *self,
+                                                 gint64            migration_id,
+                                                 guint32          *last_oid,
+                                                 guint64          *objects,
+                                                 guint64          *bytes,
+                                                 guint            *batches,
+                                                 GError          **error);
+
 gint64        ferry_journal_add_ddl             (FerryJournal     *self,
                                                  FerryConnection  *connection,
                                                  gint64            migration_id,

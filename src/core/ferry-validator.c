@@ -32,6 +32,7 @@
 #include "ferry-analyzer.h"
 #include "ferry-catalog.h"
 #include "ferry-config.h"
+#include "ferry-large-objects.h"
 #include "ferry-plan.h"
 #include "ferry-table-private.h"
 #include "ferry-validator.h"
@@ -2652,29 +2653,99 @@ static void
 check_large_objects (Run        *run,
                      FerryCheck *check)
 {
-  guint n = ferry_catalog_get_n_large_objects (run->source);
+  FerryValidator *self = run->self;
+  g_auto(FerryLargeObjectsSurvey) survey = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) explanation = NULL;
+  g_autofree char *size = NULL;
 
-  if (n > 0)
+  if (ferry_catalog_get_n_large_objects (run->source) == 0)
     {
-      set_result (check, FERRY_CHECK_STATUS_WARNING,
+      set_result (check, FERRY_CHECK_STATUS_PASS,
                   _("Large objects (lo_import, lo_create) live in pg_largeobject, outside every "
-                    "table; columns of type oid or lo only hold their numbers. Ferry copies the "
-                    "numbers, not the objects: copy the objects separately, e.g. with pg_dump "
-                    "--large-objects --data-only, or those columns point at nothing."),
-                  g_dngettext (GETTEXT_PACKAGE, "The source has %u large object, which Ferry does not copy",
-                                                "The source has %u large objects, which Ferry does not copy", n),
-                  n);
-      ferry_check_set_fix (check,
-                           _("pg_dump --data-only --large-objects --table=none … | psql … "
-                             "(or pg_dump -Fc --large-objects and pg_restore --data-only)"),
-                           NULL);
+                    "table; Ferry copies them after the tables. The source has none."),
+                  _("The source has no large objects"));
       return;
     }
 
-  set_result (check, FERRY_CHECK_STATUS_PASS,
-              _("Large objects live outside the tables and are not copied by Ferry; the source "
-                "has none."),
-              _("The source has no large objects"));
+  /* The source's OIDs against the target's, in bulk: Ferry keeps them. */
+  if (!ferry_large_objects_survey (self->source, run->target != NULL ? self->target : NULL,
+                                   ferry_config_get_journal_schema (run->config),
+                                   run->cancellable, &survey, &error))
+    {
+      set_result (check, FERRY_CHECK_STATUS_WARNING,
+                  _("Ferry copies the large objects after the tables, keeping their OIDs; it "
+                    "could not look at them beforehand."),
+                  _("Could not look at the large objects: %s"), error->message);
+      return;
+    }
+
+  if (survey.n_on_target > 0)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+      g_autoptr(GString) fix = g_string_new (NULL);
+
+      for (guint i = 0; i < survey.on_target->len; i++)
+        {
+          guint32 oid = g_array_index (survey.on_target, guint32, i);
+
+          add_item (check, _("Large object %u is on both servers"), oid);
+          g_string_append_printf (list, "%s%u", i > 0 ? ", " : "", oid);
+        }
+      if (survey.n_on_target > survey.on_target->len)
+        g_string_append (list, ", …");
+
+      g_string_append (fix, _("If the target’s objects are leftovers (of an earlier attempt, say), "
+                              "remove them on the target:\n"));
+      g_string_append_printf (fix, "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata"
+                                   " WHERE oid IN (%s);", list->str);
+      if (survey.n_on_target > survey.on_target->len)
+        g_string_append (fix, _("\n(Only the first OIDs are listed: compare the OIDs of "
+                                "pg_largeobject_metadata on both servers for the others.)"));
+      set_result (check, FERRY_CHECK_STATUS_FAIL,
+                  _("Large objects (lo_import, lo_create) live in pg_largeobject, outside every "
+                    "table; columns of type oid or lo hold their numbers, so Ferry copies each "
+                    "object with its OID. The target already has large objects with some of "
+                    "the source’s OIDs: the copy would stop at the first of them."),
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "The target already has %" PRIu64 " of the source’s large object OIDs: %s",
+                               "The target already has %" PRIu64 " of the source’s large object OIDs: %s",
+                               (gulong)survey.n_on_target),
+                  survey.n_on_target, list->str);
+      ferry_check_set_fix (check, fix->str, NULL);
+      return;
+    }
+
+  explanation = g_string_new (_("Large objects (lo_import, lo_create) live in pg_largeobject, outside "
+                                 "every table; columns of type oid or lo hold their numbers. Ferry copies "
+                                 "them after the tables, in batches recorded in the journal, keeping each "
+                                 "object’s OID, owner, grants and comment."));
+  g_string_append_c (explanation, ' ');
+  g_string_append (explanation, run->target != NULL
+                                  ? _("None of their OIDs is taken on the target.")
+                                  : _("The target could not be checked for large objects with the same OIDs."));
+  if (!survey.bytes_known)
+    {
+      g_string_append_c (explanation, ' ');
+      g_string_append (explanation, _("The source role may not read some of them, so their size is not "
+                                      "known; the copy needs to read them all."));
+    }
+
+  size = ferry_format_bytes (survey.bytes);
+  if (survey.bytes_known)
+    set_result (check, FERRY_CHECK_STATUS_PASS, explanation->str,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%" PRIu64 " large object (%s) is copied after the tables",
+                             "%" PRIu64 " large objects (%s) are copied after the tables",
+                             (gulong)survey.n_objects),
+                survey.n_objects, size);
+  else
+    set_result (check, FERRY_CHECK_STATUS_PASS, explanation->str,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%" PRIu64 " large object is copied after the tables",
+                             "%" PRIu64 " large objects are copied after the tables",
+                             (gulong)survey.n_objects),
+                survey.n_objects);
 }
 
 static void
