@@ -338,6 +338,153 @@ test_abort (void)
   seen_clear (&seen);
 }
 
+/* An index that cannot be put back: the target has a unique index the
+ * source's data does not fit (rebuild drops it, the load goes in, the
+ * rebuild of the index fails with 23505). The table fails as DATA; the
+ * user skips it. The index is left out, said so in the audit trail and
+ * kept in the journal as not restored; the table's other indexes and
+ * keys are back, and the run completes instead of waiting in ERROR. */
+static void
+test_skip_failed_index (void)
+{
+  g_autofree char *target = ferry_test_new_database (cluster, "skip_index", "target_template");
+  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  Seen seen = { 0 };
+  FerryTable *table;
+  FerryState state;
+
+  ferry_test_sql_at (target, "CREATE UNIQUE INDEX keyed_mod_uniq ON " STRICT_TABLE " ((id %% 1000))");
+  ferry_config_set_constraints (config, FERRY_CONSTRAINT_STRATEGY_REBUILD);
+  ferry_config_set_validation (config, FERRY_VALIDATION_MODE_COUNTS);
+
+  seen.states = g_ptr_array_new_with_free_func (g_free);
+  coordinator = ferry_test_coordinator_new_ready (config);
+  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &seen);
+  ferry_coordinator_start (coordinator, &error);
+  g_assert_no_error (error);
+
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_ERROR);
+  g_assert_cmpuint (seen.failed, ==, 1);
+  table = strict_table (coordinator);
+  g_assert_true (seen.failed_table == table);
+  g_assert_cmpint (seen.failed_class, ==, FERRY_ERROR_CLASS_DATA);
+  g_assert_cmpstr (seen.failed_sqlstate, ==, "23505");
+
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_SKIP, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  if (state != FERRY_STATE_COMPLETED)
+    {
+      g_autofree char *status = ferry_test_status_text (coordinator);
+      g_error ("expected COMPLETED after the skip, the run is %s:\n%s",
+               ferry_enum_to_nick (FERRY_TYPE_STATE, state), status);
+    }
+  g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
+
+  conn = ferry_test_connect (target);
+  {
+    g_autofree char *journal_state = ferry_test_value (conn, "SELECT state FROM ferry.migration");
+    g_assert_cmpstr (journal_state, ==, "completed");
+  }
+  /* Left out, and said so; everything else put back. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM pg_catalog.pg_indexes"
+                                         " WHERE indexname = 'keyed_mod_uniq'"), ==, 0);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"
+                                         " AND object_name LIKE '%%keyed_mod_uniq%%'"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'ddl-skipped'"
+                                         " AND detail LIKE '%%keyed_mod_uniq%%'"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM pg_catalog.pg_indexes"
+                                         " WHERE indexname = 'keyed_n_idx'"), ==, 1);
+  /* Every row is there once: the failure came after the data. */
+  ferry_test_assert_journal_consistent (target);
+  {
+    FerryTestCompare options = { 0 };
+    const char *ignore[] = { STRICT_TABLE " keyed_mod_uniq", NULL };
+
+    options.ignore_objects = ignore;
+    ferry_test_assert_same (source, target, &options);
+  }
+  seen_clear (&seen);
+}
+
+/* Truncate and retry of a table whose triggers are back: rebuild put
+ * its triggers back when its data was in, then its unique index failed.
+ * Emptying and reloading it must not fire them (a trigger that logs
+ * every insert and delete into a side table stays silent), and they are
+ * enabled again once the table is loaded. */
+static void
+test_truncate_keeps_triggers_quiet (void)
+{
+  g_autofree char *target = ferry_test_new_database (cluster, "truncate_triggers", "target_template");
+  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  Seen seen = { 0 };
+  FerryTable *table;
+  FerryState state;
+
+  ferry_test_sql_at (target,
+    "CREATE SCHEMA side;"
+    "CREATE TABLE side.keyed_log (op text NOT NULL);"
+    "CREATE FUNCTION side.log_keyed () RETURNS trigger LANGUAGE plpgsql AS"
+    "  $$BEGIN INSERT INTO side.keyed_log VALUES (TG_OP); RETURN NULL; END$$;"
+    "CREATE TRIGGER keyed_log_trg AFTER INSERT OR DELETE ON " STRICT_TABLE
+    "  FOR EACH ROW EXECUTE FUNCTION side.log_keyed ();"
+    "CREATE UNIQUE INDEX keyed_mod_uniq ON " STRICT_TABLE " ((id %% 1000))");
+  ferry_config_set_constraints (config, FERRY_CONSTRAINT_STRATEGY_REBUILD);
+
+  seen.states = g_ptr_array_new_with_free_func (g_free);
+  coordinator = ferry_test_coordinator_new_ready (config);
+  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &seen);
+  ferry_coordinator_start (coordinator, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_ERROR);
+  table = strict_table (coordinator);
+  g_assert_true (seen.failed_table == table);
+
+  conn = ferry_test_connect (target);
+  /* The load did not fire it, and it is enabled again by now. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM side.keyed_log"), ==, 0);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM pg_catalog.pg_trigger"
+                                         " WHERE tgname = 'keyed_log_trg' AND tgenabled = 'O'"), ==, 1);
+
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_TRUNCATE_RETRY, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  /* The index fails again after the reload: the data has not changed. */
+  g_assert_cmpint (state, ==, FERRY_STATE_ERROR);
+  g_assert_cmpuint (seen.failed, ==, 2);
+
+  /* Neither the emptying nor the reload fired it; it is back on. */
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM side.keyed_log"), ==, 0);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM pg_catalog.pg_trigger"
+                                         " WHERE tgname = 'keyed_log_trg' AND tgenabled = 'O'"), ==, 1);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE kind = 'triggers'"
+                                         " AND table_name = 'keyed' AND restored_at IS NOT NULL"), ==, 2);
+
+  ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_SKIP, &error);
+  g_assert_no_error (error);
+  state = ferry_test_run_until_idle (coordinator, 240);
+  g_assert_cmpint (state, ==, FERRY_STATE_COMPLETED);
+
+  ferry_test_assert_journal_consistent (target);
+  {
+    FerryTestCompare options = { 0 };
+    const char *ignore[] = { STRICT_TABLE " keyed_mod_uniq", STRICT_TABLE " keyed_log_trg", NULL };
+
+    options.ignore_objects = ignore;
+    ferry_test_assert_same (source, target, &options);
+  }
+  seen_clear (&seen);
+}
+
 /* The same from the command line: `ferry-cli run --wait` waits in ERROR,
  * and `ferry-cli resolve` from elsewhere reaches it through the journal. */
 static void
@@ -439,6 +586,8 @@ main (int   argc,
   g_test_add_func ("/resolve/skip", test_skip);
   g_test_add_func ("/resolve/truncate-retry", test_truncate_retry);
   g_test_add_func ("/resolve/abort", test_abort);
+  g_test_add_func ("/resolve/skip-failed-index", test_skip_failed_index);
+  g_test_add_func ("/resolve/truncate-keeps-triggers-quiet", test_truncate_keeps_triggers_quiet);
   g_test_add_func ("/resolve/cli-wait-and-resolve", test_cli_wait_and_resolve);
 
   ret = g_test_run ();

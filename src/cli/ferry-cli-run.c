@@ -336,7 +336,16 @@ print_summary (RunContext *ctx)
            ferry_table_list_count_status (tables, FERRY_TABLE_STATUS_SKIPPED), _("skipped"));
   g_print ("  %s %'" G_GUINT64_FORMAT " %s, %s %s %s (%.1f MB/s)\n", _("Copied:"),
            ferry_coordinator_get_rows_done (c), _("rows"), bytes, _("in"), duration,
-           elapsed > 0 ? ferry_coordinator_get_bytes_done (c) / elapsed / (1024.0 * 1024.0) : 0.0);
+           ferry_coordinator_get_average_bytes_per_second (c, elapsed) / (1024.0 * 1024.0));
+  if (ferry_coordinator_get_rows_resumed (c) > 0 || ferry_coordinator_get_bytes_resumed (c) > 0)
+    {
+      g_autofree char *resumed = ferry_format_bytes (ferry_coordinator_get_bytes_resumed (c));
+
+      /* The rate above is of this run's own copying. */
+      g_print ("  %s %'" G_GUINT64_FORMAT " %s, %s %s\n", _("Resumed:"),
+               ferry_coordinator_get_rows_resumed (c), _("rows"), resumed,
+               _("were already copied by an earlier run"));
+    }
   if (json_array_get_length (checks) > 0)
     g_print ("  %s %u %s, %u %s\n", _("Validation:"), json_array_get_length (checks) - mismatches,
              _("parts match"), mismatches, _("differ"));

@@ -144,6 +144,8 @@ ferry_service_progress_object (FerryService *self)
   json_object_set_int_member (o, "rows_total", ferry_coordinator_get_rows_total (c));
   json_object_set_int_member (o, "bytes_done", ferry_coordinator_get_bytes_done (c));
   json_object_set_int_member (o, "bytes_total", ferry_coordinator_get_bytes_total (c));
+  json_object_set_int_member (o, "rows_resumed", ferry_coordinator_get_rows_resumed (c));
+  json_object_set_int_member (o, "bytes_resumed", ferry_coordinator_get_bytes_resumed (c));
   json_object_set_int_member (o, "chunks_done", ferry_coordinator_get_chunks_done (c));
   json_object_set_int_member (o, "chunks_total", ferry_coordinator_get_chunks_total (c));
   json_object_set_int_member (o, "running", ferry_coordinator_get_n_running (c));

@@ -545,7 +545,7 @@ add_summary (JsonObject       *payload,
   json_object_set_int_member (summary, "chunks_total", ferry_coordinator_get_chunks_total (c));
   json_object_set_double_member (summary, "elapsed_seconds", elapsed);
   json_object_set_double_member (summary, "bytes_per_second",
-                                 elapsed > 0 ? ferry_coordinator_get_bytes_done (c) / elapsed : 0.0);
+                                 ferry_coordinator_get_average_bytes_per_second (c, elapsed));
   json_object_set_object_member (payload, "summary", summary);
 }
 

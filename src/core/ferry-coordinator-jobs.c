@@ -344,7 +344,7 @@ run_chunk (FerryCoordinator  *self,
     g_autofree char *rows = int_string (copied.rows);
     g_autofree char *bytes = int_string (copied.bytes);
     g_autofree char *checksum = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", copied.checksum);
-    g_autofree char *attempts = g_strdup_printf ("%u", work->attempts);
+    g_autofree char *attempts = g_strdup_printf ("%u", work->prior_attempts + work->attempts);
     g_autofree char *duration = int_string ((g_get_monotonic_time () - started) / 1000);
     const char *params[] = { migration, chunk, rows, bytes, checksum, attempts, duration };
 
@@ -2475,6 +2475,76 @@ fail:
 /* Resolutions */
 
 void
+ferry_resolve_data_free (ResolveData *data)
+{
+  g_clear_pointer (&data->triggers, ferry_journal_ddl_free);
+  g_free (data);
+}
+
+/*
+ * In the truncate's transaction: the table's user triggers that are
+ * enabled now (put back by post-data, or by the end of an earlier load)
+ * must not fire for the emptying nor for the reload. Disabled, with
+ * their ENABLE in the journal as deferred DDL that runs once the table
+ * is loaded again; @triggers is that item, or NULL when none was
+ * enabled.
+ */
+static gboolean
+disable_table_triggers (FerryCoordinator  *self,
+                        FerryTable        *table,
+                        FerryJournalDdl  **triggers,
+                        GError           **error)
+{
+  const char *params[2] = { ferry_table_get_schema (table), ferry_table_get_name (table) };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GString) restore = g_string_new (NULL);
+  g_autoptr(GString) disable = g_string_new (NULL);
+  FerryJournalDdl *ddl;
+  gint64 id;
+
+  /* The table's, and its partitions' (a trigger on a partitioned table
+   * has clones on them, which follow it). */
+  result = ferry_connection_query_params (self->control_target,
+    "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), pg_catalog.quote_ident(tg.tgname)"
+    " FROM pg_catalog.pg_trigger tg"
+    " JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgenabled = 'O'"
+    "   AND c.oid IN (SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))"
+    "                 UNION ALL SELECT relid FROM pg_catalog.pg_partition_tree("
+    "                   pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))))"
+    " ORDER BY 1, 2",
+    2, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return TRUE;
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      g_string_append_printf (restore, "ALTER TABLE %s ENABLE TRIGGER %s;",
+                              PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+      g_string_append_printf (disable, "ALTER TABLE %s DISABLE TRIGGER %s;",
+                              PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+    }
+
+  id = ferry_journal_add_ddl (self->journal, self->control_target, self->migration_id, "triggers",
+                              params[0], params[1], "", NULL, NULL, restore->str, NULL, error);
+  if (id == 0 || !ferry_connection_exec (self->control_target, disable->str, error))
+    return FALSE;
+
+  ddl = g_new0 (FerryJournalDdl, 1);
+  ddl->ddl_id = id;
+  ddl->kind = g_strdup ("triggers");
+  ddl->table_schema = g_strdup (params[0]);
+  ddl->table_name = g_strdup (params[1]);
+  ddl->object_name = g_strdup ("");
+  ddl->restore_sql = g_string_free (g_steal_pointer (&restore), FALSE);
+  *triggers = ddl;
+  return TRUE;
+}
+
+void
 ferry_job_truncate (FerryCoordinator *self,
                     GTask            *task)
 {
@@ -2508,6 +2578,7 @@ ferry_job_truncate (FerryCoordinator *self,
 
   if (!ferry_connection_exec (self->control_target, "BEGIN", &error) ||
       !ferry_connection_exec (self->control_target, "SET LOCAL statement_timeout = 0", &error) ||
+      !disable_table_triggers (self, table, &data->triggers, &error) ||
       !ferry_connection_exec (self->control_target, sql, &error) ||
       !ferry_journal_reset_table_chunks (self->journal, self->control_target, self->migration_id,
                                          ferry_table_get_schema (table), ferry_table_get_name (table),
@@ -2544,6 +2615,34 @@ ferry_job_skip (FerryCoordinator *self,
       return;
     }
 
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A chunk's failed attempt: its journal row keeps the count and the
+ * error, so that a resumed run and the reports know them. */
+
+void
+ferry_chunk_error_data_free (ChunkErrorData *data)
+{
+  g_free (data->message);
+  g_free (data);
+}
+
+void
+ferry_job_chunk_error (FerryCoordinator *self,
+                       GTask            *task)
+{
+  ChunkErrorData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_coordinator_ensure_control (self, &error) ||
+      !ferry_journal_record_chunk_error (self->journal, self->migration_id, data->chunk_id,
+                                         data->attempts, data->message, &error))
+    {
+      g_debug ("Could not record the error of chunk %" G_GINT64_FORMAT ": %s", data->chunk_id, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 

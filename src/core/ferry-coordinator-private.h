@@ -59,7 +59,8 @@ typedef struct {
   guint64           est_bytes;
   guint64           rows;            /* committed */
   guint64           bytes;
-  guint             attempts;
+  guint             attempts;        /* in this run: the retry budget */
+  guint             prior_attempts;  /* journaled by the runs before this one */
   gint64            not_before;      /* monotonic µs: backoff */
   gboolean          wait_parents;    /* a 23503 while parents were loading */
   FerryCopyProgress live;            /* in flight, written by the worker */
@@ -158,6 +159,8 @@ struct _FerryCoordinator
 
   guint64            rows_done;
   guint64            bytes_done;
+  guint64            rows_resumed;   /* committed by the runs before this one */
+  guint64            bytes_resumed;
   GPtrArray         *validation;     /* Work* of kind VALIDATE, done */
   GCancellable      *cancellable;
   GPtrArray         *early_events;   /* EventData*: before the journal has the migration */
@@ -225,6 +228,8 @@ void      ferry_job_probe                    (FerryCoordinator    *self,
                                               GTask               *task);
 void      ferry_job_snapshot                 (FerryCoordinator    *self,
                                               GTask               *task);
+void      ferry_job_chunk_error              (FerryCoordinator    *self,
+                                              GTask               *task);
 
 /* ferry-large-objects.c: in the finish job */
 gboolean  ferry_large_objects_copy           (FerryCoordinator    *self,
@@ -233,12 +238,24 @@ gboolean  ferry_large_objects_copy           (FerryCoordinator    *self,
 typedef struct {
   FerryTable      *table;
   FerryResolution  resolution;
+  FerryJournalDdl *triggers;   /* truncate: the triggers it disabled, to enable after the reload */
 } ResolveData;
+
+void      ferry_resolve_data_free            (ResolveData         *data);
 
 typedef struct {
   FerryState  state;
   char       *journal_state;
 } ReleaseData;
+
+/* A chunk's failed attempt, for its journal row. */
+typedef struct {
+  gint64  chunk_id;
+  guint   attempts;
+  char   *message;
+} ChunkErrorData;
+
+void      ferry_chunk_error_data_free        (ChunkErrorData      *data);
 
 typedef struct {
   guint64  rows;

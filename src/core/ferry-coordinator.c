@@ -323,6 +323,7 @@ clear_run (FerryCoordinator *self)
   g_hash_table_remove_all (self->completed);
   self->n_chunks_total = self->n_chunks_done = 0;
   self->rows_done = self->bytes_done = 0;
+  self->rows_resumed = self->bytes_resumed = 0;
   self->finishing = self->validating = FALSE;
 }
 
@@ -1240,7 +1241,8 @@ dispatch (FerryCoordinator *self,
             run->started_at = g_get_real_time ();
         }
       ferry_table_set_status (work->table, FERRY_TABLE_STATUS_RUNNING);
-      ferry_table_set_attempts (work->table, MAX (ferry_table_get_attempts (work->table), work->attempts));
+      ferry_table_set_attempts (work->table, MAX (ferry_table_get_attempts (work->table),
+                                                  work->prior_attempts + work->attempts));
     }
 
   self->n_running++;
@@ -1283,8 +1285,8 @@ schedule (FerryCoordinator *self)
         {
           Work *work = g_ptr_array_index (self->work, i);
 
-          if ((work->kind == WORK_CHUNK && work->state != WORK_DONE && work->state != WORK_SKIPPED) ||
-              (work->kind == WORK_DDL && !work->ddl->at_end && work->state != WORK_DONE))
+          if (work->state != WORK_DONE && work->state != WORK_SKIPPED &&
+              (work->kind == WORK_CHUNK || (work->kind == WORK_DDL && !work->ddl->at_end)))
             self->main_work_done = FALSE;
         }
 
@@ -1628,6 +1630,15 @@ chunk_failed (FerryCoordinator *self,
                             work->number, work->attempts,
                             ferry_enum_to_nick (FERRY_TYPE_ERROR_CLASS, error_class), error->message);
   ferry_coordinator_record_event (self, "chunk-error", detail);
+  {
+    ChunkErrorData *data = g_new0 (ChunkErrorData, 1);
+
+    data->chunk_id = work->chunk_id;
+    data->attempts = work->prior_attempts + work->attempts;
+    data->message = g_strdup (error->message);
+    ferry_coordinator_control_async (self, ferry_job_chunk_error, data,
+                                     (GDestroyNotify)ferry_chunk_error_data_free, NULL, NULL);
+  }
 
   if (error_class == FERRY_ERROR_CLASS_TEMPORARY && is_outage (error))
     {
@@ -1828,8 +1839,6 @@ work_done (GObject      *object,
               run->n_done++;
               run->rows_committed += res->rows;
               run->bytes_committed += res->bytes;
-              if (ferry_table_get_status (work->table) == FERRY_TABLE_STATUS_RUNNING && run->n_running == 0)
-                ferry_table_set_status (work->table, FERRY_TABLE_STATUS_PENDING);
               if (run->n_done == run->n_chunks && !run->complete)
                 add_completed (self, run);
             }
@@ -1863,6 +1872,12 @@ work_done (GObject      *object,
           g_assert_not_reached ();
         }
     }
+
+  /* A table none of whose chunks runs any more is not "running": after
+   * a stop, or while a chunk waits for its retry or for its parents. */
+  if (work->kind == WORK_CHUNK && run != NULL && run->n_running == 0 &&
+      ferry_table_get_status (work->table) == FERRY_TABLE_STATUS_RUNNING)
+    ferry_table_set_status (work->table, FERRY_TABLE_STATUS_PENDING);
 
   update_progress (self);
   schedule (self);
@@ -1915,6 +1930,7 @@ work_from_chunk (FerryCoordinator  *self,
   work->predicate = g_strdup (chunk->predicate);
   work->est_bytes = chunk->est_bytes;
   work->attempts = 0;
+  work->prior_attempts = chunk->attempts;
   work->state = chunk->skipped ? WORK_SKIPPED : chunk->done ? WORK_DONE : WORK_PENDING;
   work->rows = chunk->rows;
   work->bytes = chunk->bytes;
@@ -1955,6 +1971,69 @@ compare_size_desc (gconstpointer a,
   if (ka->work->est_bytes != kb->work->est_bytes)
     return ka->work->est_bytes > kb->work->est_bytes ? -1 : 1;
   return ka->position < kb->position ? -1 : ka->position > kb->position;
+}
+
+/* A deferred DDL item of the journal as work: what it waits for and
+ * what it locks. Takes @ddl. */
+static Work *
+work_from_ddl (FerryCoordinator *self,
+               FerryJournalDdl  *ddl)
+{
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
+  FerryAnalyzer *analyzer = ferry_validator_get_analyzer (self->validator);
+  GPtrArray *order = ferry_analyzer_get_order (analyzer);
+  FerryTable *table = ddl->table_schema && ddl->table_name
+                      ? ferry_catalog_lookup (catalog, ddl->table_schema, ddl->table_name) : NULL;
+  Work *work = g_new0 (Work, 1);
+
+  work->kind = WORK_DDL;
+  work->state = WORK_PENDING;
+  work->table = table ? ferry_analyzer_get_unit (analyzer, table) : NULL;
+  work->ddl = ddl;
+  work->locks[0] = table;
+
+  if (work->table == NULL)
+    {
+      /* The table went away or is not part of this migration:
+       * restore at the end, with nothing to wait for. */
+      work->table = g_ptr_array_index (order, 0);
+    }
+
+  if (work->ddl->ref_schema != NULL)
+    {
+      FerryTable *ref = ferry_catalog_lookup (catalog, work->ddl->ref_schema, work->ddl->ref_name);
+      work->ref_table = ref ? ferry_analyzer_get_unit (analyzer, ref) : NULL;
+      work->locks[1] = ref != table ? ref : NULL;
+    }
+
+  /* A post-data item waits for the data of the tables it needs (all of
+   * them: none at all means none); a partition's, for its own chunks
+   * only. */
+  if (work->ddl->section != NULL)
+    {
+      work->wait_tables = g_ptr_array_new ();
+      for (guint k = 0; work->ddl->wait_tables != NULL && work->ddl->wait_tables[k] != NULL &&
+                        work->ddl->wait_tables[k + 1] != NULL; k += 2)
+        {
+          FerryTable *wait = ferry_catalog_lookup (catalog, work->ddl->wait_tables[k],
+                                                   work->ddl->wait_tables[k + 1]);
+          FerryTable *unit = wait ? ferry_analyzer_get_unit (analyzer, wait) : NULL;
+
+          if (unit != NULL)
+            {
+              g_ptr_array_add (work->wait_tables, wait);
+              g_ptr_array_add (work->wait_tables, unit);
+            }
+        }
+    }
+
+  if (ddl_builds_index (work))
+    {
+      TableRun *run = get_run (self, work->table);
+      if (run != NULL)
+        run->n_ddl_pending++;
+    }
+  return work;
 }
 
 static gboolean
@@ -2008,6 +2087,9 @@ build_work (FerryCoordinator  *self,
       run->n_chunks++;
       get_heap_run (self, work->heap)->n_chunks++;
       self->n_chunks_total++;
+      /* What earlier runs went through shows, on resume too. */
+      if (work->prior_attempts > ferry_table_get_attempts (work->table))
+        ferry_table_set_attempts (work->table, work->prior_attempts);
       if (work->state == WORK_DONE || work->state == WORK_SKIPPED)
         {
           get_heap_run (self, work->heap)->n_done++;
@@ -2015,6 +2097,8 @@ build_work (FerryCoordinator  *self,
           self->n_chunks_done++;
           run->rows_committed += work->rows;
           run->bytes_committed += work->bytes;
+          self->rows_resumed += work->rows;
+          self->bytes_resumed += work->bytes;
         }
       if (work->state == WORK_SKIPPED)
         ferry_table_set_status (work->table, FERRY_TABLE_STATUS_SKIPPED);
@@ -2080,66 +2164,13 @@ build_work (FerryCoordinator  *self,
 
   /* Deferred DDL waits for its tables. */
   {
-    FerryCatalog *catalog = ferry_validator_get_source_catalog (self->validator);
-    FerryAnalyzer *analyzer = ferry_validator_get_analyzer (self->validator);
     g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
     g_autoptr(GPtrArray) ddl_work = g_ptr_array_new ();
 
     for (guint i = 0; i < prepared->ddl->len; i++)
       {
-        FerryJournalDdl *ddl = g_ptr_array_index (prepared->ddl, i);
-        FerryTable *table = ddl->table_schema && ddl->table_name
-                            ? ferry_catalog_lookup (catalog, ddl->table_schema, ddl->table_name) : NULL;
-        Work *work;
+        Work *work = work_from_ddl (self, g_steal_pointer ((FerryJournalDdl **)&prepared->ddl->pdata[i]));
 
-        work = g_new0 (Work, 1);
-        work->kind = WORK_DDL;
-        work->state = WORK_PENDING;
-        work->table = table ? ferry_analyzer_get_unit (analyzer, table) : NULL;
-        work->ddl = g_steal_pointer ((FerryJournalDdl **)&prepared->ddl->pdata[i]);
-        work->locks[0] = table;
-
-        if (work->table == NULL)
-          {
-            /* The table went away or is not part of this migration:
-             * restore at the end, with nothing to wait for. */
-            work->table = g_ptr_array_index (order, 0);
-          }
-
-        if (work->ddl->ref_schema != NULL)
-          {
-            FerryTable *ref = ferry_catalog_lookup (catalog, work->ddl->ref_schema, work->ddl->ref_name);
-            work->ref_table = ref ? ferry_analyzer_get_unit (analyzer, ref) : NULL;
-            work->locks[1] = ref != table ? ref : NULL;
-          }
-
-        /* A post-data item waits for the data of the tables it needs
-         * (all of them: none at all means none); a partition's, for its
-         * own chunks only. */
-        if (work->ddl->section != NULL)
-          {
-            work->wait_tables = g_ptr_array_new ();
-            for (guint k = 0; work->ddl->wait_tables != NULL && work->ddl->wait_tables[k] != NULL &&
-                              work->ddl->wait_tables[k + 1] != NULL; k += 2)
-              {
-                FerryTable *wait = ferry_catalog_lookup (catalog, work->ddl->wait_tables[k],
-                                                         work->ddl->wait_tables[k + 1]);
-                FerryTable *unit = wait ? ferry_analyzer_get_unit (analyzer, wait) : NULL;
-
-                if (unit != NULL)
-                  {
-                    g_ptr_array_add (work->wait_tables, wait);
-                    g_ptr_array_add (work->wait_tables, unit);
-                  }
-              }
-          }
-
-        if (ddl_builds_index (work))
-          {
-            TableRun *run = get_run (self, work->table);
-            if (run != NULL)
-              run->n_ddl_pending++;
-          }
         g_hash_table_insert (by_id, &work->ddl->ddl_id, work);
         g_ptr_array_add (ddl_work, work);
         g_ptr_array_add (self->work, work);
@@ -2670,6 +2701,10 @@ truncate_done (GObject      *object,
       work->not_before = 0;
       work->rows = work->bytes = 0;
     }
+  /* The triggers the truncate disabled come back once it is loaded. */
+  if (data->triggers != NULL)
+    g_ptr_array_add (self->work, work_from_ddl (self, g_steal_pointer (&data->triggers)));
+
   ferry_table_set_status (data->table, FERRY_TABLE_STATUS_PENDING);
   ferry_table_set_progress (data->table, 0, 0);
   update_progress (self);
@@ -2681,6 +2716,55 @@ truncate_done (GObject      *object,
       set_state (self, FERRY_STATE_RUNNING);
     }
   schedule (self);
+}
+
+/* Skipping a table whose index, key or constraint could not be put
+ * back leaves that item out, and what waits for it (a foreign key on
+ * the key), each said in the audit trail; the journal keeps them as not
+ * restored, so the report lists them and a later run tries again. Its
+ * other items still run. */
+static void
+skip_failed_ddl (FerryCoordinator *self,
+                 FerryTable       *table)
+{
+  gboolean changed;
+
+  for (guint i = 0; i < self->work->len; i++)
+    {
+      Work *work = g_ptr_array_index (self->work, i);
+
+      if (work->kind == WORK_DDL && work->table == table && work->state == WORK_FAILED)
+        {
+          g_autofree char *detail = g_strdup_printf ("%s %s", work->ddl->kind, work->ddl->object_name);
+
+          work->state = WORK_SKIPPED;
+          ferry_coordinator_record_event (self, "ddl-skipped", detail);
+        }
+    }
+
+  do
+    {
+      changed = FALSE;
+      for (guint i = 0; i < self->work->len; i++)
+        {
+          Work *work = g_ptr_array_index (self->work, i);
+
+          if (work->kind != WORK_DDL || work->after == NULL ||
+              (work->state != WORK_PENDING && work->state != WORK_FAILED))
+            continue;
+          for (guint k = 0; k < work->after->len; k++)
+            if (((Work *)g_ptr_array_index (work->after, k))->state == WORK_SKIPPED)
+              {
+                g_autofree char *detail = g_strdup_printf ("%s %s", work->ddl->kind, work->ddl->object_name);
+
+                work->state = WORK_SKIPPED;
+                ferry_coordinator_record_event (self, "ddl-skipped", detail);
+                changed = TRUE;
+                break;
+              }
+        }
+    }
+  while (changed);
 }
 
 /**
@@ -2784,6 +2868,7 @@ ferry_coordinator_handle_error (FerryCoordinator  *self,
                 self->n_chunks_done++;
               }
           }
+        skip_failed_ddl (self, table);
         ferry_table_set_status (table, FERRY_TABLE_STATUS_SKIPPED);
         /* Children may go on: what they reference is the user's call. */
         run->complete = TRUE;
@@ -2791,7 +2876,8 @@ ferry_coordinator_handle_error (FerryCoordinator  *self,
 
         data->table = table;
         data->resolution = resolution;
-        ferry_coordinator_control_async (self, ferry_job_skip, data, g_free, NULL, NULL);
+        ferry_coordinator_control_async (self, ferry_job_skip, data, (GDestroyNotify)ferry_resolve_data_free,
+                                         NULL, NULL);
 
         if (self->state == FERRY_STATE_ERROR &&
             ferry_table_list_count_status (self->tables, FERRY_TABLE_STATUS_FAILED) == 0)
@@ -2810,7 +2896,8 @@ ferry_coordinator_handle_error (FerryCoordinator  *self,
         data->table = table;
         data->resolution = resolution;
         ferry_table_set_last_error (table, _("Truncating the target table…"));
-        ferry_coordinator_control_async (self, ferry_job_truncate, data, g_free, truncate_done, NULL);
+        ferry_coordinator_control_async (self, ferry_job_truncate, data, (GDestroyNotify)ferry_resolve_data_free,
+                                         truncate_done, NULL);
         return TRUE;
       }
 
@@ -3007,6 +3094,44 @@ ferry_coordinator_get_bytes_done (FerryCoordinator *self)
   return self->bytes_done;
 }
 
+/**
+ * ferry_coordinator_get_rows_resumed:
+ *
+ * Rows that runs before this one had committed: a resumed migration
+ * counts them as done, but they were not copied in this run's time.
+ */
+guint64
+ferry_coordinator_get_rows_resumed (FerryCoordinator *self)
+{
+  g_return_val_if_fail (FERRY_IS_COORDINATOR (self), 0);
+  return self->rows_resumed;
+}
+
+guint64
+ferry_coordinator_get_bytes_resumed (FerryCoordinator *self)
+{
+  g_return_val_if_fail (FERRY_IS_COORDINATOR (self), 0);
+  return self->bytes_resumed;
+}
+
+/**
+ * ferry_coordinator_get_average_bytes_per_second:
+ * @elapsed: seconds this run has taken
+ *
+ * The bytes this run copied (not those resumed from earlier runs) over
+ * @elapsed.
+ */
+double
+ferry_coordinator_get_average_bytes_per_second (FerryCoordinator *self,
+                                                double            elapsed)
+{
+  g_return_val_if_fail (FERRY_IS_COORDINATOR (self), 0);
+
+  if (elapsed <= 0 || self->bytes_done <= self->bytes_resumed)
+    return 0;
+  return (self->bytes_done - self->bytes_resumed) / elapsed;
+}
+
 /* The totals: estimates from the plan (bytes are COPY bytes once
  * copied, heap bytes before, which is close enough for a percentage). */
 guint64
@@ -3105,6 +3230,10 @@ ferry_coordinator_status (FerryCoordinator *self)
   json_builder_add_int_value (b, self->bytes_done);
   json_builder_set_member_name (b, "bytes_total");
   json_builder_add_int_value (b, ferry_coordinator_get_bytes_total (self));
+  json_builder_set_member_name (b, "rows_resumed");
+  json_builder_add_int_value (b, self->rows_resumed);
+  json_builder_set_member_name (b, "bytes_resumed");
+  json_builder_add_int_value (b, self->bytes_resumed);
   json_builder_set_member_name (b, "chunks_done");
   json_builder_add_int_value (b, self->n_chunks_done);
   json_builder_set_member_name (b, "chunks_total");

@@ -82,6 +82,10 @@ GError           *ferry_coordinator_get_last_error   (FerryCoordinator   *self);
 /* Progress, read on the main thread. */
 guint64           ferry_coordinator_get_rows_done    (FerryCoordinator   *self);
 guint64           ferry_coordinator_get_bytes_done   (FerryCoordinator   *self);
+guint64           ferry_coordinator_get_rows_resumed (FerryCoordinator   *self);
+guint64           ferry_coordinator_get_bytes_resumed (FerryCoordinator  *self);
+double            ferry_coordinator_get_average_bytes_per_second (FerryCoordinator *self,
+                                                                  double            elapsed);
 guint64           ferry_coordinator_get_bytes_total  (FerryCoordinator   *self);
 gint64            ferry_coordinator_get_rows_total   (FerryCoordinator   *self);
 double            ferry_coordinator_get_fraction     (FerryCoordinator   *self);

@@ -32,6 +32,8 @@ struct _FerryMonitor
   guint             probe_id;
   gint64            started_at;
   double            rows_per_second;
+  guint64           resumed_rows;     /* of the coordinator, at the last sample */
+  guint64           resumed_bytes;
   double            bytes_per_second;
   JsonNode         *health;
   gboolean          probing;
@@ -151,14 +153,22 @@ ferry_monitor_sample (FerryMonitor *self)
 
       if (dt > 0.05)
         {
-          double rows = sample.rows_done >= last->rows_done ? (sample.rows_done - last->rows_done) / dt : 0;
-          double bytes = sample.bytes_done >= last->bytes_done ? (sample.bytes_done - last->bytes_done) / dt : 0;
+          /* Rows a resumed run finds already there arrive all at once
+           * when it reads the journal: they are not this run's speed. */
+          guint64 resumed_rows = ferry_coordinator_get_rows_resumed (c) - self->resumed_rows;
+          guint64 resumed_bytes = ferry_coordinator_get_bytes_resumed (c) - self->resumed_bytes;
+          guint64 rows_delta = sample.rows_done >= last->rows_done ? sample.rows_done - last->rows_done : 0;
+          guint64 bytes_delta = sample.bytes_done >= last->bytes_done ? sample.bytes_done - last->bytes_done : 0;
+          double rows = (rows_delta > resumed_rows ? rows_delta - resumed_rows : 0) / dt;
+          double bytes = (bytes_delta > resumed_bytes ? bytes_delta - resumed_bytes : 0) / dt;
 
           self->rows_per_second = RATE_ALPHA * rows + (1 - RATE_ALPHA) * self->rows_per_second;
           self->bytes_per_second = RATE_ALPHA * bytes + (1 - RATE_ALPHA) * self->bytes_per_second;
         }
     }
 
+  self->resumed_rows = ferry_coordinator_get_rows_resumed (c);
+  self->resumed_bytes = ferry_coordinator_get_bytes_resumed (c);
   sample.rows_per_second = self->rows_per_second;
   sample.bytes_per_second = self->bytes_per_second;
 
@@ -223,6 +233,7 @@ ferry_monitor_start (FerryMonitor *self)
 
   self->started_at = g_get_real_time ();
   self->rows_per_second = self->bytes_per_second = 0;
+  self->resumed_rows = self->resumed_bytes = 0;
   g_array_set_size (self->samples, 0);
   ferry_monitor_sample (self);
 
@@ -267,13 +278,17 @@ double
 ferry_monitor_get_average_bytes_per_second (FerryMonitor *self)
 {
   const FerrySample *last;
+  guint64 resumed;
 
   g_return_val_if_fail (FERRY_IS_MONITOR (self), 0);
 
   if (self->samples->len < 2)
     return 0;
   last = &g_array_index (self->samples, FerrySample, self->samples->len - 1);
-  return last->elapsed > 0 ? last->bytes_done / last->elapsed : 0;
+  resumed = ferry_coordinator_get_bytes_resumed (self->coordinator);
+  if (last->elapsed <= 0 || last->bytes_done <= resumed)
+    return 0;
+  return (last->bytes_done - resumed) / last->elapsed;
 }
 
 /**

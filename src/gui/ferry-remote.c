@@ -76,6 +76,7 @@ struct _FerryRemote
   guint64                  rows_done;
   gint64                   rows_total;
   guint64                  bytes_done;
+  guint64                  bytes_resumed;  /* copied by the runs before this one */
   guint64                  bytes_total;
   guint                    chunks_done;
   guint                    chunks_total;
@@ -569,6 +570,7 @@ apply_progress (FerryRemote *self,
   self->rows_total = get_int (o, "rows_total", self->rows_total);
   self->bytes_done = get_int (o, "bytes_done", self->bytes_done);
   self->bytes_total = get_int (o, "bytes_total", self->bytes_total);
+  self->bytes_resumed = get_int (o, "bytes_resumed", self->bytes_resumed);
   self->chunks_done = get_int (o, "chunks_done", self->chunks_done);
   self->chunks_total = get_int (o, "chunks_total", self->chunks_total);
   self->rows_per_second = get_double (o, "rows_per_second", self->rows_per_second);
@@ -1736,7 +1738,8 @@ remote_get_figures (FerryFigureSource *source,
   figures->bytes_per_second = self->bytes_per_second;
   figures->eta_seconds = self->eta_seconds;
   figures->elapsed_seconds = ferry_remote_get_elapsed_seconds (self);
-  figures->average_bytes_per_second = self->elapsed > 0 ? self->bytes_done / self->elapsed : 0;
+  figures->average_bytes_per_second = self->elapsed > 0 && self->bytes_done > self->bytes_resumed
+                                       ? (self->bytes_done - self->bytes_resumed) / self->elapsed : 0;
   for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
     figures->errors[c] = self->errors[c];
 }
