@@ -821,17 +821,6 @@ spin_until_checking_counts (gboolean   (*done) (gpointer),
     }
 }
 
-/* mm:ss, as the dashboard shows a duration */
-static char *
-duration_text (double seconds)
-{
-  guint s = (guint)(seconds + 0.5);
-
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
-}
-
 /* Locks, on the target, the largest table the run has not finished, so
  * that the run cannot end before an action comes, however fast it goes;
  * COMMIT on the returned connection lets it go on. */
@@ -1097,7 +1086,7 @@ test_attached_run (void)
     JsonArray *served = json_object_get_array_member (all, "tables");
     FerryTableList *tables = ferry_remote_get_tables (remote);
     double elapsed = json_object_get_double_member (status, "elapsed_seconds");
-    g_autofree char *elapsed_text = duration_text (elapsed);
+    g_autofree char *elapsed_text = ferry_format_clock (elapsed, "—");  /* as the dashboard shows it */
     g_autofree char *rate_size = ferry_format_bytes ((guint64)json_object_get_double_member (status, "bytes_per_second"));
     g_autofree char *rate = g_strdup_printf ("%s/s · %.0f rows/s", rate_size,
                                              json_object_get_double_member (status, "rows_per_second"));

@@ -400,19 +400,6 @@ add_stat (FerryDashboardPage *self,
   return GTK_LABEL (value);
 }
 
-static char *
-format_duration (double seconds)
-{
-  guint s;
-
-  if (seconds < 0)
-    return g_strdup ("—");
-  s = (guint)(seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%02u:%02u", s / 60, s % 60);
-}
-
 /* "Tables done" and the counters by status, from the list as it is. */
 static void
 update_table_counts (FerryDashboardPage *self)
@@ -505,8 +492,8 @@ ferry_dashboard_page_update (FerryDashboardPage *self)
   data = g_strdup_printf (_("%s of %s"), done_size, total_size);
   rate_size = ferry_format_bytes ((guint64)figures.bytes_per_second);
   rate = g_strdup_printf (_("%s/s · %.0f rows/s"), rate_size, figures.rows_per_second);
-  eta = format_duration (figures.eta_seconds);
-  elapsed = format_duration (figures.elapsed_seconds);
+  eta = ferry_format_clock (figures.eta_seconds, "—");
+  elapsed = ferry_format_clock (figures.elapsed_seconds, "—");
   /* An older service does not say how many workers it may run. */
   if (figures.max_parallel > 0)
     workers = g_strdup_printf (_("%u of %u"), figures.n_running, figures.max_parallel);
