@@ -2340,6 +2340,36 @@ evidence (GString    *out,
   else
     evidence_row (out, "fail", _("Sequences were carried over"), _("Not done: the run did not get that far."));
 
+  /* Large objects: a row only when the source had some. */
+  {
+    JsonObject *lo = get_object (doc, "large_objects");
+    gint64 copied = lo != NULL ? get_int (lo, "copied", 0) : 0;
+
+    if (copied > 0)
+      {
+        g_autofree char *size = ferry_format_bytes ((guint64)get_int (lo, "bytes", 0));
+        g_autofree char *detail = NULL;
+        const char *check = NULL;
+        const char *status = "pass";
+
+        if (!get_boolean (lo, "validated", FALSE))
+          check = _("Not compared: no validation was configured.");
+        else if (get_boolean (lo, "matches", FALSE))
+          check = _("Their count and size (and, with checksums, their data) match on both sides.");
+        else
+          {
+            check = _("The validation found a difference between the source’s and the target’s.");
+            status = "fail";
+          }
+        detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%" PRId64 " large object (%s) copied with its OID, owner, grants and comment. %s",
+                                               "%" PRId64 " large objects (%s) copied with their OIDs, owners, grants and comments. %s",
+                                               (gulong)copied),
+                                  copied, size, check);
+        evidence_row (out, status, _("Large objects were copied"), detail);
+      }
+  }
+
   {
     gint64 total = get_int (ddl_totals, "total", 0);
     gint64 pending = get_int (ddl_totals, "pending", 0);

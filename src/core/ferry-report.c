@@ -992,6 +992,14 @@ typedef struct
   GHashTable *by_key;        /* table_key() → TableStat* */
   GHashTable *by_name;       /* display name → TableStat* */
   GPtrArray  *sequences;     /* JsonObject* {name, last_value} on the target */
+  /* Large objects: the journal's batches and their validation row */
+  gint64      lo_batches;
+  gint64      lo_objects;
+  gint64      lo_bytes;
+  gboolean    lo_validated;
+  gboolean    lo_matches;
+  gint64      lo_source_objects;
+  gint64      lo_target_objects;
 } JournalData;
 
 static void
@@ -1438,6 +1446,17 @@ journal_data_load (FerryJournal  *journal,
     {
       Check c = { 0 };
 
+      /* The large objects' row is not a table's. */
+      if (g_str_equal (PQgetvalue (checks, r, 0), "pg_catalog") &&
+          g_str_equal (PQgetvalue (checks, r, 1), "pg_largeobject"))
+        {
+          data->lo_validated = TRUE;
+          data->lo_source_objects = pq_int64 (checks, r, 3, 0);
+          data->lo_target_objects = pq_int64 (checks, r, 4, 0);
+          data->lo_matches = pq_bool (checks, r, 6);
+          continue;
+        }
+
       c.schema = pq_dup (checks, r, 0);
       c.table = pq_dup (checks, r, 1);
       c.part = pq_dup (checks, r, 2);
@@ -1447,6 +1466,23 @@ journal_data_load (FerryJournal  *journal,
       c.matches = pq_bool (checks, r, 6);
       g_array_append_val (data->checks, c);
     }
+
+  /* A journal older than large_object_batch has none. */
+  {
+    g_autoptr(GError) local_error = NULL;
+    g_autoptr(PGresult) batches = journal_query (journal,
+                                                 "SELECT count(*), coalesce(sum(objects), 0), coalesce(sum(bytes), 0)"
+                                                 " FROM @S.large_object_batch WHERE migration_id = $1",
+                                                 1, params, &local_error);
+    if (batches == NULL)
+      g_debug ("No large object batches: %s", local_error->message);
+    else
+      {
+        data->lo_batches = pq_int64 (batches, 0, 0, 0);
+        data->lo_objects = pq_int64 (batches, 0, 1, 0);
+        data->lo_bytes = pq_int64 (batches, 0, 2, 0);
+      }
+  }
 
   data->tables = g_ptr_array_new_with_free_func ((GDestroyNotify)table_stat_free);
   data->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -3326,6 +3362,27 @@ build_completion (Snapshot     *snapshot,
   json_object_set_object_member (document, "totals", totals);
   json_object_set_array_member (document, "tables", tables);
   json_object_set_object_member (document, "sequences", sequences);
+  {
+    JsonObject *large_objects = json_object_new ();
+
+    json_object_set_int_member (large_objects, "copied", data->lo_objects);
+    json_object_set_int_member (large_objects, "bytes", data->lo_bytes);
+    json_object_set_int_member (large_objects, "batches", data->lo_batches);
+    json_object_set_boolean_member (large_objects, "validated", data->lo_validated);
+    if (data->lo_validated)
+      {
+        json_object_set_boolean_member (large_objects, "matches", data->lo_matches);
+        json_object_set_int_member (large_objects, "source_objects", data->lo_source_objects);
+        json_object_set_int_member (large_objects, "target_objects", data->lo_target_objects);
+      }
+    else
+      {
+        json_object_set_null_member (large_objects, "matches");
+        json_object_set_null_member (large_objects, "source_objects");
+        json_object_set_null_member (large_objects, "target_objects");
+      }
+    json_object_set_object_member (document, "large_objects", large_objects);
+  }
   json_object_set_array_member (document, "ddl", ddl);
   json_object_set_object_member (document, "ddl_totals", ddl_totals);
   json_object_set_array_member (document, "audit", audit);
