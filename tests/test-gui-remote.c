@@ -40,11 +40,9 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <string.h>
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "ferry-application.h"
@@ -55,7 +53,9 @@
 #include "ferry-plan-document.h"
 #include "ferry-plan-page.h"
 #include "ferry-remote.h"
+#include "ferry-test-gui.h"
 #include "ferry-test-migrate.h"
+#include "ferry-test-service.h"
 #include "ferry-window.h"
 
 #define CONTROL_TOKEN "gui-control-token-0123456789abcdef"
@@ -70,109 +70,6 @@ static SoupSession *session;
 /* ------------------------------------------------------------------ */
 /* Waiting and looking                                                 */
 /* ------------------------------------------------------------------ */
-
-static void
-spin_for (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static void
-spin_until (gboolean   (*done) (gpointer),
-            gpointer     data,
-            guint        timeout_seconds,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s waiting for %s", timeout_seconds, what);
-    }
-}
-
-static char *
-screenshot_dir (void)
-{
-  const char *dir = g_getenv ("FERRY_SCREENSHOT_DIR");
-  char *path;
-
-  if (dir != NULL)
-    path = g_strdup (dir);
-  else
-    path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                             "screenshots", NULL);
-  g_mkdir_with_parents (path, 0755);
-  return path;
-}
-
-/* The window's content as it is on screen, into a PNG. */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = screenshot_dir ();
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GskRenderNode *node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
-
-  spin_for (400);
-  if (ADW_IS_APPLICATION_WINDOW (widget))
-    widget = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
-  else if (ADW_IS_WINDOW (widget))
-    widget = adw_window_get_content (ADW_WINDOW (widget));
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-
-  /* Nothing is painted before the surface's first frame. */
-  paintable = gtk_widget_paintable_new (widget);
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        spin_for (100);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  gsk_render_node_unref (node);
-}
-
-/* The first widget under @widget that @match accepts. */
-static GtkWidget *
-find_widget (GtkWidget  *widget,
-             gboolean  (*match) (GtkWidget *widget, gconstpointer data),
-             gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 is_button_for (GtkWidget     *widget,
@@ -193,14 +90,14 @@ is_info_bar_revealed (GtkWidget     *widget,
                       gconstpointer  action)
 {
   /* The reconnect bar: the info bar whose button detaches. */
-  return GTK_IS_INFO_BAR (widget) && find_widget (widget, is_button_for, "win.detach") != NULL;
+  return GTK_IS_INFO_BAR (widget) && ferry_test_find_widget (widget, is_button_for, "win.detach") != NULL;
 }
 
 static GtkWidget *
 header_button (FerryWindow *window,
                const char  *action)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), is_button_for, action);
+  GtkWidget *button = ferry_test_find_widget (GTK_WIDGET (window), is_button_for, action);
 
   g_assert_nonnull (button);
   return button;
@@ -209,219 +106,67 @@ header_button (FerryWindow *window,
 static const char *
 state_label (FerryWindow *window)
 {
-  GtkWidget *label = find_widget (GTK_WIDGET (window), is_label_with_class, "state-pill");
+  GtkWidget *label = ferry_test_find_widget (GTK_WIDGET (window), is_label_with_class, "state-pill");
 
   g_assert_nonnull (label);
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
 static gboolean
-find_toplevel (gpointer data)
+toplevel_shown (gpointer data)
 {
-  GType type = *(GType *)data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static GtkWindow *
-get_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
+  return ferry_test_get_toplevel (*(GType *)data) != NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* The service: ferry-cli serve as a program                           */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-  GSubprocess     *process;
-  char            *log;
-  char            *config;
-  char            *target;
-  char            *url;          /* http://127.0.0.1:PORT/api/v1/ */
-  char            *root;         /* http://127.0.0.1:PORT */
-  guint            port;
-  char            *tls_cert;     /* https: the certificate and key files */
-  char            *tls_key;
-  GTlsCertificate *certificate;
-} Service;
-
-static gboolean
-service_listening (gpointer data)
-{
-  Service *service = data;
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (service->log, &text, NULL, NULL))
-    return FALSE;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *o;
-
-      if (lines[i][0] != '{' || !json_parser_load_from_data (parser, lines[i], -1, NULL))
-        continue;
-      o = json_node_get_object (json_parser_get_root (parser));
-      if (g_strcmp0 (json_object_get_string_member_with_default (o, "event", ""), "listening") == 0)
-        {
-          g_autoptr(GUri) uri = NULL;
-
-          g_free (service->url);
-          service->url = g_strdup (json_object_get_string_member (o, "url"));
-          uri = g_uri_parse (service->url, G_URI_FLAGS_NONE, NULL);
-          service->port = g_uri_get_port (uri);
-          g_free (service->root);
-          service->root = g_strdup_printf ("%s://127.0.0.1:%u", service->tls_cert ? "https" : "http", service->port);
-          return TRUE;
-        }
-    }
-  if (g_subprocess_get_identifier (service->process) == NULL)
-    {
-      ferry_test_dump_file (service->log);
-      g_error ("ferry-cli serve ended before it listened");
-    }
-  return FALSE;
-}
-
-/* Serves the migration of @target, on @port (0: any free one). */
-static void
-service_spawn (Service *service,
-               guint    port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
-
-  g_unlink (service->log);
-  g_clear_object (&service->process);
-  /* Without TLS the arguments end at the first NULL. */
-  service->process = ferry_test_cli_spawn (service->log, &error, "serve", "--config", service->config, "--json",
-                                           "--listen", listen, "--token-file", token_file,
-                                           service->tls_cert ? "--tls-cert" : NULL, service->tls_cert,
-                                           "--tls-key", service->tls_key, NULL);
-  g_assert_no_error (error);
-  spin_until (service_listening, service, 120, "ferry-cli serve to listen");
-}
-
-static Service *
+/* Serves the migration of a fresh target made from the template. */
+static FerryTestService *
 service_start_full (const char *name,
                     gboolean    tls)
 {
-  Service *service = g_new0 (Service, 1);
   g_autoptr(FerryConfig) config = NULL;
+  g_autofree char *target = ferry_test_new_database (cluster, name, "target_template");
   g_autofree char *config_name = g_strdup_printf ("%s.yaml", name);
+  g_autofree char *config_path = NULL;
   g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  g_autofree char *log = g_build_filename (tmpdir, log_name, NULL);
+  FerryTestService *service;
 
-  service->target = ferry_test_new_database (cluster, name, "target_template");
-  config = ferry_test_config_new (source, service->target);
+  config = ferry_test_config_new (source, target);
   ferry_config_set_reports_directory (config, tmpdir);
-  service->config = ferry_test_config_write (config, tmpdir, config_name);
-  service->log = g_build_filename (tmpdir, log_name, NULL);
+  config_path = ferry_test_config_write (config, tmpdir, config_name);
+  service = ferry_test_service_new (target, config_path, log, token_file);
   if (tls)
     {
-      g_autoptr(GError) error = NULL;
+      g_autofree char *cert = g_build_filename (tmpdir, "cert.pem", NULL);
+      g_autofree char *key = g_build_filename (tmpdir, "key.pem", NULL);
 
-      service->tls_cert = g_build_filename (tmpdir, "cert.pem", NULL);
-      service->tls_key = g_build_filename (tmpdir, "key.pem", NULL);
-      service->certificate = g_tls_certificate_new_from_files (service->tls_cert, service->tls_key, &error);
-      g_assert_no_error (error);
+      ferry_test_service_set_tls (service, cert, key);
     }
-  service_spawn (service, 0);
+  ferry_test_service_spawn (service, 0);
   return service;
 }
 
-static Service *
+static FerryTestService *
 service_start (const char *name)
 {
   return service_start_full (name, FALSE);
 }
 
-static gboolean
-process_gone (gpointer data)
-{
-  return g_subprocess_get_identifier (data) == NULL;
-}
-
-/* SIGTERM: the service stops a running migration cleanly and leaves. */
-static void
-service_terminate (Service *service)
-{
-  if (service->process == NULL)
-    return;
-  g_subprocess_send_signal (service->process, SIGTERM);
-  spin_until (process_gone, service->process, 60, "ferry-cli serve to leave");
-  g_subprocess_wait (service->process, NULL, NULL);
-}
-
-static void
-service_free (Service *service)
-{
-  service_terminate (service);
-  g_clear_object (&service->process);
-  g_free (service->log);
-  g_free (service->config);
-  g_free (service->target);
-  g_free (service->url);
-  g_free (service->root);
-  g_free (service->tls_cert);
-  g_free (service->tls_key);
-  g_clear_object (&service->certificate);
-  g_free (service);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Service, service_free)
-
-static gboolean
-accept_certificate (SoupMessage          *msg,
-                    GTlsCertificate      *certificate,
-                    GTlsCertificateFlags  errors,
-                    GTlsCertificate      *trusted)
-{
-  return g_tls_certificate_is_same (certificate, trusted);
-}
-
 /* GET @path with the read-only token, straight from the service (not
  * through the app). */
 static JsonObject *
-service_get (Service    *service,
-             const char *path)
+service_get (FerryTestService *service,
+             const char       *path)
 {
-  g_autofree char *url = g_strconcat (service->url, path, NULL);
-  g_autofree char *authorization = g_strconcat ("Bearer ", READ_TOKEN, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-  if (service->certificate != NULL)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), service->certificate);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return ferry_test_service_get (service, session, READ_TOKEN, path);
 }
 
 static char *
-service_state (Service *service)
+service_state (FerryTestService *service)
 {
   g_autoptr(JsonObject) status = service_get (service, "status");
 
@@ -429,8 +174,8 @@ service_state (Service *service)
 }
 
 typedef struct {
-  Service    *service;
-  const char *state;
+  FerryTestService *service;
+  const char       *state;
 } StateWait;
 
 static gboolean
@@ -441,25 +186,25 @@ service_in_state (gpointer data)
 
   if (g_strcmp0 (state, wait->state) == 0)
     return TRUE;
-  spin_for (100);
+  ferry_test_spin_for (100);
   return FALSE;
 }
 
 static void
-wait_service_state (Service    *service,
-                    const char *state,
-                    guint       timeout_seconds)
+wait_service_state (FerryTestService *service,
+                    const char       *state,
+                    guint             timeout_seconds)
 {
   StateWait wait = { service, state };
   g_autofree char *what = g_strdup_printf ("the service to be %s", state);
 
-  spin_until (service_in_state, &wait, timeout_seconds, what);
+  ferry_test_spin_until (service_in_state, &wait, timeout_seconds, what);
 }
 
 /* The audit trail: requests of @action by the control token. */
 static gint64
-journal_requests (Service    *service,
-                  const char *action)
+journal_requests (FerryTestService *service,
+                  const char       *action)
 {
   return ferry_test_int_at (service->target,
                             "SELECT count(*) FROM ferry.event WHERE action = 'request' AND detail = '%s'"
@@ -487,8 +232,8 @@ open_attach_dialog (FerryWindow *window)
   GType type = FERRY_TYPE_ATTACH_DIALOG;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.attach", NULL));
-  spin_until (find_toplevel, &type, 10, "the attach dialog");
-  return FERRY_ATTACH_DIALOG (get_toplevel (type));
+  ferry_test_spin_until (toplevel_shown, &type, 10, "the attach dialog");
+  return FERRY_ATTACH_DIALOG (ferry_test_get_toplevel (type));
 }
 
 static gboolean
@@ -505,19 +250,19 @@ window_attached (gpointer data)
 
 /* Attaches @window to @service with @token through the dialog. */
 static void
-attach (FerryWindow *window,
-        Service     *service,
-        const char  *token,
-        const char  *screenshot_name)
+attach (FerryWindow      *window,
+        FerryTestService *service,
+        const char       *token,
+        const char       *screenshot_name)
 {
   FerryAttachDialog *dialog = open_attach_dialog (window);
 
   ferry_attach_dialog_set_url (dialog, service->root);
   ferry_attach_dialog_set_token (dialog, token);
   if (screenshot_name != NULL)
-    screenshot (GTK_WIDGET (dialog), screenshot_name);
+    ferry_test_screenshot (GTK_WIDGET (dialog), screenshot_name);
   ferry_attach_dialog_attach (dialog);
-  spin_until (window_attached, window, 60, "the window to attach");
+  ferry_test_spin_until (window_attached, window, 60, "the window to attach");
   g_assert_true (ferry_remote_get_connected (ferry_window_get_remote (window)));
 }
 
@@ -544,7 +289,7 @@ plan_loaded (gpointer data)
 static void
 test_attach_errors_and_read_only (void)
 {
-  g_autoptr(Service) service = service_start ("gui_remote_ro");
+  g_autoptr(FerryTestService) service = service_start ("gui_remote_ro");
   g_autofree char *state = NULL;
   FerryWindow *window = open_window ();
   FerryAttachDialog *dialog;
@@ -559,30 +304,30 @@ test_attach_errors_and_read_only (void)
   ferry_attach_dialog_set_url (dialog, service->root);
   ferry_attach_dialog_set_token (dialog, "not-a-token-of-this-service");
   ferry_attach_dialog_attach (dialog);
-  spin_until (dialog_idle, dialog, 60, "the refused attach");
+  ferry_test_spin_until (dialog_idle, dialog, 60, "the refused attach");
   error = ferry_attach_dialog_get_error (dialog);
   g_assert_nonnull (error);
   g_test_message ("401: %s", error);
   g_assert_nonnull (strstr (error, "Token Was Refused"));
   g_assert_nonnull (strstr (error, "401"));
   g_assert_null (ferry_window_get_remote (window));
-  screenshot (GTK_WIDGET (dialog), "remote-2-attach-refused");
+  ferry_test_screenshot (GTK_WIDGET (dialog), "remote-2-attach-refused");
 
   /* Nobody listens there. */
   ferry_attach_dialog_set_url (dialog, "http://127.0.0.1:9");
   ferry_attach_dialog_set_token (dialog, READ_TOKEN);
   ferry_attach_dialog_attach (dialog);
-  spin_until (dialog_idle, dialog, 60, "the unreachable attach");
+  ferry_test_spin_until (dialog_idle, dialog, 60, "the unreachable attach");
   g_assert_nonnull (strstr (ferry_attach_dialog_get_error (dialog), "Cannot Be Reached"));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin_for (100);
+  ferry_test_spin_for (100);
 
   /* A read-only token: it attaches, shows everything, steers nothing. */
   attach (window, service, READ_TOKEN, NULL);
   remote = ferry_window_get_remote (window);
   g_assert_false (ferry_remote_get_can_control (remote));
   g_assert_cmpint (ferry_remote_get_state (remote), ==, FERRY_STATE_READY);
-  spin_until (plan_loaded, window, 60, "the plan");
+  ferry_test_spin_until (plan_loaded, window, 60, "the plan");
 
   column_view = ferry_dashboard_page_get_column_view (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))), >, 100);
@@ -614,19 +359,19 @@ test_attach_errors_and_read_only (void)
   g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.stop")));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (header_button (window, "win.start")), "only watch"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  spin_for (1000);
+  ferry_test_spin_for (1000);
   state = service_state (service);
   g_assert_cmpstr (state, ==, "ready");
 
   ferry_window_show_page (window, "readiness");
-  spin_for (500);
-  screenshot (GTK_WIDGET (window), "remote-4-readiness-read-only");
+  ferry_test_spin_for (500);
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-4-readiness-read-only");
 
   /* Detaching leaves an empty window. */
   ferry_window_detach (window);
   g_assert_true (ferry_window_is_empty (window));
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 typedef struct {
@@ -649,7 +394,7 @@ wait_remote_state (FerryRemote *remote,
 {
   SourceWait wait = { FERRY_FIGURE_SOURCE (remote), state };
 
-  spin_until (source_in_state, &wait, timeout_seconds, ferry_state_to_string (state));
+  ferry_test_spin_until (source_in_state, &wait, timeout_seconds, ferry_state_to_string (state));
 }
 
 static gboolean
@@ -670,7 +415,7 @@ remote_sampled_while_running (gpointer data)
 static void
 answer_start_anyway (void)
 {
-  GtkWindow *ask = get_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  GtkWindow *ask = ferry_test_get_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 
   if (ask != NULL)
     {
@@ -702,7 +447,7 @@ static const char *
 dashboard_percent (FerryWindow *window)
 {
   GtkWidget *page = ferry_window_get_page_widget (window, "migration");
-  GtkWidget *label = find_widget (page, is_label_with_digits_percent, NULL);
+  GtkWidget *label = ferry_test_find_widget (page, is_label_with_digits_percent, NULL);
 
   g_assert_nonnull (label);
   return gtk_label_get_text (GTK_LABEL (label));
@@ -743,7 +488,7 @@ dashboard_stat (FerryWindow *window,
                 const char  *caption)
 {
   GtkWidget *page = ferry_window_get_page_widget (window, "migration");
-  GtkWidget *label = find_widget (page, is_label_with_text, caption);
+  GtkWidget *label = ferry_test_find_widget (page, is_label_with_text, caption);
 
   g_assert_nonnull (label);
   g_assert_true (GTK_IS_LABEL (gtk_widget_get_next_sibling (label)));
@@ -757,7 +502,7 @@ assert_counts_match_rows (FerryWindow *window)
 {
   FerryTableList *tables = ferry_remote_get_tables (ferry_window_get_remote (window));
   GtkWidget *page = ferry_window_get_page_widget (window, "migration");
-  GtkWidget *counts = find_widget (page, is_label_starting, ferry_table_status_to_string (FERRY_TABLE_STATUS_PENDING));
+  GtkWidget *counts = ferry_test_find_widget (page, is_label_starting, ferry_table_status_to_string (FERRY_TABLE_STATUS_PENDING));
   guint n[FERRY_TABLE_STATUS_LAST] = { 0 };
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (tables));
   g_autoptr(GString) expected = g_string_new (NULL);
@@ -825,7 +570,7 @@ spin_until_checking_counts (gboolean   (*done) (gpointer),
  * that the run cannot end before an action comes, however fast it goes;
  * COMMIT on the returned connection lets it go on. */
 static PGconn *
-hold_largest_table (Service *service)
+hold_largest_table (FerryTestService *service)
 {
   g_autoptr(JsonObject) page = service_get (service, "tables?status=pending,waiting,running&limit=1000");
   JsonArray *left = json_object_get_array_member (page, "tables");
@@ -848,8 +593,8 @@ hold_largest_table (Service *service)
 }
 
 typedef struct {
-  Service    *service;
-  const char *action;
+  FerryTestService *service;
+  const char       *action;
 } Request;
 
 static gboolean
@@ -867,14 +612,14 @@ service_chunks_running (gpointer data)
 
   if (json_array_get_length (json_object_get_array_member (status, "running")) > 0)
     return TRUE;
-  spin_for (100);
+  ferry_test_spin_for (100);
   return FALSE;
 }
 
 static gboolean
 reconnect_bar_revealed (gpointer data)
 {
-  GtkWidget *bar = find_widget (GTK_WIDGET (data), is_info_bar_revealed, NULL);
+  GtkWidget *bar = ferry_test_find_widget (GTK_WIDGET (data), is_info_bar_revealed, NULL);
 
   return bar != NULL && gtk_info_bar_get_revealed (GTK_INFO_BAR (bar));
 }
@@ -890,7 +635,7 @@ reconnected (gpointer data)
 static void
 test_attached_run (void)
 {
-  g_autoptr(Service) service = service_start ("gui_remote_run");
+  g_autoptr(FerryTestService) service = service_start ("gui_remote_run");
   g_autoptr(FerryRemote) kept = NULL;
   FerryWindow *window = open_window ();
   FerryRemote *remote;
@@ -907,7 +652,7 @@ test_attached_run (void)
   attach (window, service, CONTROL_TOKEN, "remote-1-attach-dialog");
   remote = ferry_window_get_remote (window);
   g_assert_true (ferry_remote_get_can_control (remote));
-  spin_until (plan_loaded, window, 60, "the plan");
+  ferry_test_spin_until (plan_loaded, window, 60, "the plan");
   g_assert_true (gtk_widget_is_sensitive (header_button (window, "win.start")));
   g_assert_nonnull (strstr (state_label (window), "Ready"));
 
@@ -927,15 +672,15 @@ test_attached_run (void)
 
   ferry_window_show_page (window, "migration");
   ferry_window_show_page (window, "plan");
-  spin_until (graph_laid_out, window, 60, "the graph's layout");
-  spin_for (3000);  /* the edges' tiles are drawn in a worker once in view */
-  screenshot (GTK_WIDGET (window), "remote-3-plan");
+  ferry_test_spin_until (graph_laid_out, window, 60, "the graph's layout");
+  ferry_test_spin_for (3000);  /* the edges' tiles are drawn in a worker once in view */
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-3-plan");
 
   /* Start from the header bar; the dashboard follows every sample. */
   follow.window = window;
   follow_id = g_signal_connect_after (remote, "sampled", G_CALLBACK (check_figures), &follow);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
-  spin_until (running_or_asked, window, 120, "the start");
+  ferry_test_spin_until (running_or_asked, window, 120, "the start");
   g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
   spin_until_checking_counts (remote_sampled_while_running, remote, window, 60, "progress samples", &counts_checked);
   /* The same as for the stop below: a table not yet copied waits until
@@ -943,14 +688,14 @@ test_attached_run (void)
    * before the start: the preparation's DDL would wait for it.) */
   lock = hold_largest_table (service);
   assert_counts_match_rows (window);
-  screenshot (GTK_WIDGET (window), "remote-5-dashboard-running");
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-5-dashboard-running");
 
   /* Pause: the service pauses. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL));
   {
     Request request = { service, "pause" };
 
-    spin_until (request_journaled, &request, 60, "the pause request");
+    ferry_test_spin_until (request_journaled, &request, 60, "the pause request");
   }
   ferry_test_sql (lock, "COMMIT");
   g_clear_pointer (&lock, PQfinish);
@@ -965,7 +710,7 @@ test_attached_run (void)
   kept = g_object_ref (remote);
   g_signal_handler_disconnect (kept, follow_id);
   gtk_window_close (GTK_WINDOW (window));
-  spin_for (1500);
+  ferry_test_spin_for (1500);
   {
     g_autofree char *state = service_state (service);
     g_assert_cmpstr (state, ==, "paused");
@@ -984,7 +729,7 @@ test_attached_run (void)
 
   /* Attached mid-run, the window has the run's figures and samples so
    * far, as a window of a local run would: the stream's hello brings them. */
-  spin_until (remote_sampled_while_running, remote, 30, "the samples so far");
+  ferry_test_spin_until (remote_sampled_while_running, remote, 30, "the samples so far");
   {
     g_autoptr(JsonObject) status = service_get (service, "status");
     GArray *samples = ferry_remote_get_samples (remote);
@@ -1007,7 +752,7 @@ test_attached_run (void)
   wait_service_state (service, "running", 60);
   wait_remote_state (remote, FERRY_STATE_RUNNING, 30);
   g_assert_cmpint (journal_requests (service, "resume"), ==, 1);
-  spin_until (service_chunks_running, service, 60, "chunks to run again");
+  ferry_test_spin_until (service_chunks_running, service, 60, "chunks to run again");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   wait_service_state (service, "stopped", 120);
@@ -1035,14 +780,14 @@ test_attached_run (void)
   /* The service goes away: the window says it reconnects; and does. The
    * new service finds the stopped migration in the journal, unfinished:
    * Start resumes it, and says so. */
-  service_terminate (service);
-  spin_until (reconnect_bar_revealed, window, 60, "the reconnect bar");
+  ferry_test_service_terminate (service);
+  ferry_test_spin_until (reconnect_bar_revealed, window, 60, "the reconnect bar");
   g_assert_cmpstr (state_label (window), ==, "Reconnecting…");
   g_assert_false (gtk_widget_is_sensitive (header_button (window, "win.start")));
-  screenshot (GTK_WIDGET (window), "remote-7-reconnecting");
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-7-reconnecting");
   assert_counts_match_rows (window);
-  service_spawn (service, service->port);
-  spin_until (reconnected, window, 120, "the window to reconnect");
+  ferry_test_service_spawn (service, service->port);
+  ferry_test_spin_until (reconnected, window, 120, "the window to reconnect");
   wait_remote_state (remote, FERRY_STATE_READY, 30);
   g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
   {
@@ -1060,7 +805,7 @@ test_attached_run (void)
   spin_until_checking_counts (remote_completed, remote, window, 300, "the migration to complete", &counts_checked);
   wall = (g_get_monotonic_time () - started_at) / (double)G_USEC_PER_SEC;
   wait_service_state (service, "completed", 30);
-  spin_for (1500);
+  ferry_test_spin_for (1500);
   g_assert_cmpuint (follow.checked, >, 0);
   g_assert_cmpuint (counts_checked, >, 0);
   g_signal_handler_disconnect (remote, follow_id);
@@ -1078,7 +823,7 @@ test_attached_run (void)
     }
   assert_counts_match_rows (window);
   /* No table runs: no row says how fast it goes. */
-  g_assert_null (find_widget (GTK_WIDGET (column_view), is_speed_label, NULL));
+  g_assert_null (ferry_test_find_widget (GTK_WIDGET (column_view), is_speed_label, NULL));
   {
     g_autoptr(JsonObject) status = service_get (service, "status");
     g_autoptr(JsonObject) all = service_get (service, "tables?limit=1000");
@@ -1143,7 +888,7 @@ test_attached_run (void)
     g_assert_cmpuint (json_array_get_length (json_node_get_array (validation)), ==,
                       json_array_get_length (json_object_get_array_member (status, "validation")));
   }
-  screenshot (GTK_WIDGET (window), "remote-6-dashboard-done");
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-6-dashboard-done");
   ferry_test_assert_same (source, service->target, NULL);
   /* The Report page: the tables and the validation, as the service has them. */
   ferry_window_show_page (window, "report");
@@ -1156,10 +901,10 @@ test_attached_run (void)
                                                                                 "completed"));
     g_autofree char *validation_text = g_strdup_printf ("%u parts match · 0 differ", json_array_get_length (validation));
 
-    g_assert_nonnull (find_widget (page, is_label_with_text, tables_text));
-    g_assert_nonnull (find_widget (page, is_label_with_text, validation_text));
+    g_assert_nonnull (ferry_test_find_widget (page, is_label_with_text, tables_text));
+    g_assert_nonnull (ferry_test_find_widget (page, is_label_with_text, validation_text));
   }
-  screenshot (GTK_WIDGET (window), "remote-9-report");
+  ferry_test_screenshot (GTK_WIDGET (window), "remote-9-report");
 
   /* The completion report came from the service into the reports directory. */
   {
@@ -1167,7 +912,7 @@ test_attached_run (void)
     const char *name;
     guint reports = 0;
 
-    spin_for (1000);
+    ferry_test_spin_for (1000);
     while ((name = g_dir_read_name (dir)) != NULL)
       if (g_str_has_prefix (name, "ferry-completion-") && g_str_has_suffix (name, ".html"))
         reports++;
@@ -1175,7 +920,7 @@ test_attached_run (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (300);
+  ferry_test_spin_for (300);
 }
 
 /* https with a self-signed certificate: refused until it is trusted. */
@@ -1188,7 +933,7 @@ test_attach_tls (void)
                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                          "-keyout", key, "-out", cert, NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(Service) service = NULL;
+  g_autoptr(FerryTestService) service = NULL;
   g_autoptr(GFile) file = NULL;
   FerryAttachDialog *dialog;
   FerryWindow *window;
@@ -1217,7 +962,7 @@ test_attach_tls (void)
   ferry_attach_dialog_set_url (dialog, service->root);
   ferry_attach_dialog_set_token (dialog, READ_TOKEN);
   ferry_attach_dialog_attach (dialog);
-  spin_until (dialog_idle, dialog, 60, "the untrusted attach");
+  ferry_test_spin_until (dialog_idle, dialog, 60, "the untrusted attach");
   g_test_message ("TLS: %s", ferry_attach_dialog_get_error (dialog));
   g_assert_nonnull (strstr (ferry_attach_dialog_get_error (dialog), "Certificate Is Not Trusted"));
   g_assert_null (ferry_window_get_remote (window));
@@ -1227,12 +972,12 @@ test_attach_tls (void)
   g_assert_true (ferry_attach_dialog_set_certificate_file (dialog, file, &error));
   g_assert_no_error (error);
   ferry_attach_dialog_attach (dialog);
-  spin_until (window_attached, window, 60, "the window to attach over https");
+  ferry_test_spin_until (window_attached, window, 60, "the window to attach over https");
   g_assert_cmpint (ferry_remote_get_state (ferry_window_get_remote (window)), ==, FERRY_STATE_READY);
-  spin_until (plan_loaded, window, 60, "the plan over https");
+  ferry_test_spin_until (plan_loaded, window, 60, "the plan over https");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 /* A table fails on the service: the same dialog as for a local run, its
@@ -1243,7 +988,7 @@ error_dialog_shown (gpointer data)
   GType type = FERRY_TYPE_ERROR_DIALOG;
 
   answer_start_anyway ();
-  return find_toplevel (&type);
+  return toplevel_shown (&type);
 }
 
 static gboolean
@@ -1251,13 +996,13 @@ error_dialog_gone (gpointer data)
 {
   GType type = FERRY_TYPE_ERROR_DIALOG;
 
-  return !find_toplevel (&type);
+  return !toplevel_shown (&type);
 }
 
 static void
 test_error_dialog_resolution (void)
 {
-  g_autoptr(Service) service = service_start ("gui_remote_fail");
+  g_autoptr(FerryTestService) service = service_start ("gui_remote_fail");
   FerryWindow *window = open_window ();
   FerryErrorDialog *dialog;
   FerryRemote *remote;
@@ -1269,13 +1014,13 @@ test_error_dialog_resolution (void)
 
   attach (window, service, CONTROL_TOKEN, NULL);
   remote = ferry_window_get_remote (window);
-  spin_until (plan_loaded, window, 60, "the plan");
+  ferry_test_spin_until (plan_loaded, window, 60, "the plan");
 
   /* The checks fail on the service (a target table is not empty): the
    * window asks, and starts anyway. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
-  spin_until (error_dialog_shown, window, 300, "the error dialog");
-  dialog = FERRY_ERROR_DIALOG (get_toplevel (FERRY_TYPE_ERROR_DIALOG));
+  ferry_test_spin_until (error_dialog_shown, window, 300, "the error dialog");
+  dialog = FERRY_ERROR_DIALOG (ferry_test_get_toplevel (FERRY_TYPE_ERROR_DIALOG));
   table = ferry_error_dialog_get_table (dialog);
   g_assert_nonnull (table);
   g_assert_cmpstr (ferry_table_get_display_name (table), ==, "public.gui_dup");
@@ -1294,23 +1039,23 @@ test_error_dialog_resolution (void)
     chunk = json_object_get_int_member (json_array_get_object_element (failed, 0), "chunk");
     g_assert_cmpint (chunk, >, 0);
     g_assert_cmpint (ferry_figure_source_get_failed_chunk (FERRY_FIGURE_SOURCE (remote), table), ==, chunk);
-    row = find_widget (GTK_WIDGET (dialog), is_row_titled, "Chunk");
+    row = ferry_test_find_widget (GTK_WIDGET (dialog), is_row_titled, "Chunk");
     g_assert_nonnull (row);
     chunk_text = g_strdup_printf ("%" G_GINT64_FORMAT, chunk);
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, chunk_text);
   }
-  screenshot (GTK_WIDGET (dialog), "remote-8-error-dialog");
+  ferry_test_screenshot (GTK_WIDGET (dialog), "remote-8-error-dialog");
 
   g_assert_true (ferry_error_dialog_apply (dialog, FERRY_RESOLUTION_SKIP, &error));
   g_assert_no_error (error);
-  spin_until (error_dialog_gone, NULL, 60, "the dialog to close once the service took it");
+  ferry_test_spin_until (error_dialog_gone, NULL, 60, "the dialog to close once the service took it");
 
   wait_remote_state (remote, FERRY_STATE_COMPLETED, 300);
   g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
   g_assert_cmpint (journal_requests (service, "resolve skip public.gui_dup"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1341,11 +1086,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("https_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("HTTPS_PROXY");
-  g_unsetenv ("all_proxy");
+  ferry_test_service_loopback_only ();
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -1355,28 +1096,12 @@ main (int    argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  session = soup_session_new_with_options ("timeout", 60, NULL);
-  soup_session_set_proxy_resolver (session, NULL);
+  session = ferry_test_service_session_new ();
   write_token_file ();
 
   cluster = ferry_test_cluster_start (&error);
   g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
-  ferry_test_add_bulk (source, 12);
-  ferry_test_sql_at (source,
-                     "CREATE TABLE public.gui_dup (id integer PRIMARY KEY, v text);"
-                     "INSERT INTO public.gui_dup SELECT i, 'row ' || i FROM generate_series(1, 50) AS i;"
-                     "ANALYZE public.gui_dup");
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  source = ferry_test_service_source_new (cluster, 12, "public.gui_dup");
 
   g_test_add_func ("/gui-remote/attach-errors-read-only", test_attach_errors_and_read_only);
   g_test_add_func ("/gui-remote/attach-tls", test_attach_tls);
@@ -1388,12 +1113,7 @@ main (int    argc,
   g_clear_object (&session);
   g_clear_pointer (&source, g_free);
   g_clear_pointer (&cluster, ferry_test_cluster_free);
-  {
-    g_autofree char *quoted = g_shell_quote (tmpdir);
-    g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-    const char *args[] = { "sh", "-c", command, NULL };
-    g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
+  ferry_test_remove_dir (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
   g_clear_pointer (&token_file, g_free);
   return ret;

@@ -23,6 +23,7 @@
 #include "ferry-plan-page.h"
 #include "ferry-readiness-page.h"
 #include "ferry-test-cluster.h"
+#include "ferry-test-gui.h"
 #include "ferry-window.h"
 
 typedef struct {
@@ -33,98 +34,6 @@ typedef struct {
 
 static FerryTestCluster *shared_cluster;
 static guint db_counter;
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      timeout_seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s", timeout_seconds);
-    }
-}
-
-static void
-spin_for (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static char *
-screenshot_dir (void)
-{
-  const char *dir = g_getenv ("FERRY_SCREENSHOT_DIR");
-  char *path;
-
-  if (dir != NULL)
-    path = g_strdup (dir);
-  else
-    path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                             "screenshots", NULL);
-  g_mkdir_with_parents (path, 0755);
-  return path;
-}
-
-/* Renders the window as it is on screen into a PNG. */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = screenshot_dir ();
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width, height;
-
-  spin_for (300);
-
-  /* A toplevel paints nothing as a paintable: take its content. */
-  if (ADW_IS_APPLICATION_WINDOW (widget))
-    widget = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
-  else if (ADW_IS_WINDOW (widget))
-    widget = adw_window_get_content (ADW_WINDOW (widget));
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-
-  /* A widget paints nothing until its surface has drawn a frame:
-   * give a slow machine time for it. */
-  paintable = gtk_widget_paintable_new (widget);
-  for (guint tries = 0; ; tries++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL || tries >= 100)
-        break;
-      spin_for (100);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-}
 
 static gboolean
 ensure_cluster (void)
@@ -244,7 +153,7 @@ open_window (FerryConfig *config)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL);
-  spin_until (readiness_ready, window, 120);
+  ferry_test_spin_until (readiness_ready, window, 120, "the window to be ready");
   return window;
 }
 
@@ -275,7 +184,7 @@ test_full_migration (void)
 
   /* Connections page, as filled in from the configuration. */
   ferry_window_show_page (window, "connections");
-  screenshot (GTK_WIDGET (window), "1-connections");
+  ferry_test_screenshot (GTK_WIDGET (window), "1-connections");
 
   /* Readiness: a row for every check. */
   ferry_window_show_page (window, "readiness");
@@ -283,10 +192,10 @@ test_full_migration (void)
   count_expanders (readiness, &n_rows);
   g_assert_cmpuint (n_rows, ==, g_list_model_get_n_items (ferry_validator_get_checks (validator)));
   g_assert_cmpuint (n_rows, >=, 20);
-  screenshot (GTK_WIDGET (window), "2-readiness");
+  ferry_test_screenshot (GTK_WIDGET (window), "2-readiness");
 
   ferry_window_show_page (window, "plan");
-  screenshot (GTK_WIDGET (window), "3-plan");
+  ferry_test_screenshot (GTK_WIDGET (window), "3-plan");
 
   /* Start (the readiness may have warnings; failures are overridden by
    * starting directly, as the confirmation dialog would). */
@@ -296,11 +205,11 @@ test_full_migration (void)
     g_assert_no_error (error);
   }
 
-  spin_for (1500);
+  ferry_test_spin_for (1500);
   ferry_window_show_page (window, "migration");
-  screenshot (GTK_WIDGET (window), "4-migration-running");
+  ferry_test_screenshot (GTK_WIDGET (window), "4-migration-running");
 
-  spin_until (is_resting, window, 300);
+  ferry_test_spin_until (is_resting, window, 300, "the migration to rest");
   g_assert_cmpint (ferry_coordinator_get_state (c), ==, FERRY_STATE_COMPLETED);
 
   /* The column view lists every table, all completed now. */
@@ -316,20 +225,20 @@ test_full_migration (void)
 
   /* The failed filter shows nothing; the completed one everything. */
   ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "failed");
-  spin_for (100);
+  ferry_test_spin_for (100);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   ferry_dashboard_page_set_filter (FERRY_DASHBOARD_PAGE (ferry_window_get_page_widget (window, "migration")), "all");
-  spin_for (100);
+  ferry_test_spin_for (100);
 
   ferry_window_show_page (window, "migration");
-  screenshot (GTK_WIDGET (window), "5-migration-done");
+  ferry_test_screenshot (GTK_WIDGET (window), "5-migration-done");
 
   g_assert_cmpstr (ferry_window_get_page (window), ==, "migration");
   ferry_window_show_page (window, "report");
-  screenshot (GTK_WIDGET (window), "6-report");
+  ferry_test_screenshot (GTK_WIDGET (window), "6-report");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 /* The dashboard follows status changes as they happen: after every
@@ -404,7 +313,7 @@ test_dashboard_follows_status (void)
 
   g_assert_true (ferry_coordinator_start (c, &error));
   g_assert_no_error (error);
-  spin_until (is_resting, window, 300);
+  ferry_test_spin_until (is_resting, window, 300, "the migration to rest");
 
   g_assert_cmpint (ferry_coordinator_get_state (c), ==, FERRY_STATE_COMPLETED);
   g_assert_cmpuint (follow.refreshes, >, 0);
@@ -412,7 +321,7 @@ test_dashboard_follows_status (void)
 
   /* At rest, every table shows as completed. */
   ferry_dashboard_page_set_filter (page, "completed");
-  spin_for (100);
+  ferry_test_spin_for (100);
   g_assert_cmpuint (g_list_model_get_n_items (follow.model), ==,
                     ferry_table_list_count_status (follow.tables, FERRY_TABLE_STATUS_COMPLETED));
   g_signal_handlers_disconnect_by_data (ferry_coordinator_get_monitor (c), &follow);
@@ -420,7 +329,7 @@ test_dashboard_follows_status (void)
     g_signal_handlers_disconnect_by_data (ferry_table_list_get_table (follow.tables, i), &follow);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 /* A stricter constraint on the target: the table fails, the dialog
@@ -428,18 +337,11 @@ test_dashboard_follows_status (void)
 static gboolean
 dialog_shown (gpointer data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = ferry_test_get_toplevel (FERRY_TYPE_ERROR_DIALOG);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-      if (FERRY_IS_ERROR_DIALOG (w))
-        {
-          *(FerryErrorDialog **)data = FERRY_ERROR_DIALOG (w);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (dialog != NULL)
+    *(FerryErrorDialog **)data = FERRY_ERROR_DIALOG (dialog);
+  return dialog != NULL;
 }
 
 static void
@@ -475,21 +377,21 @@ test_error_dialog_resolution (void)
   g_assert_true (ferry_coordinator_start (c, &error));
   g_assert_no_error (error);
 
-  spin_until (dialog_shown, &dialog, 300);
+  ferry_test_spin_until (dialog_shown, &dialog, 300, "the error dialog");
   table = ferry_error_dialog_get_table (dialog);
   g_assert_nonnull (table);
   g_assert_cmpstr (ferry_table_get_display_name (table), ==, "inventory.warehouses");
-  screenshot (GTK_WIDGET (dialog), "7-error-dialog");
+  ferry_test_screenshot (GTK_WIDGET (dialog), "7-error-dialog");
 
   g_assert_true (ferry_error_dialog_apply (dialog, FERRY_RESOLUTION_SKIP, &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  spin_until (is_resting, window, 300);
+  ferry_test_spin_until (is_resting, window, 300, "the migration to rest");
   g_assert_cmpint (ferry_table_get_status (table), ==, FERRY_TABLE_STATUS_SKIPPED);
 
   /* The resolution is in the audit trail. */
-  spin_for (500);
+  ferry_test_spin_for (500);
   skipped = ferry_test_cluster_query_value (shared_cluster, target,
                                             "SELECT count(*) FROM ferry.event WHERE action = 'resolve'"
                                             " AND detail LIKE 'inventory.warehouses: skip%'", &error);
@@ -497,7 +399,7 @@ test_error_dialog_resolution (void)
   g_assert_cmpstr (skipped, ==, "1");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 /* The fk-cycles fix: a dialog lists the sample's cycles; choosing the
@@ -506,22 +408,6 @@ test_error_dialog_resolution (void)
 
 #define ACCOUNT_CONTACT "crm.accounts.accounts_primary_contact_id_fkey"
 #define CONTACT_ACCOUNT "crm.contacts.contacts_account_id_fkey"
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 is_fix_button (GtkWidget     *widget,
@@ -538,13 +424,6 @@ is_fk_check (GtkWidget     *widget,
 }
 
 static gboolean
-is_named (GtkWidget     *widget,
-          gconstpointer  name)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
-}
-
-static gboolean
 cycle_dialog_shown (gpointer data)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
@@ -553,7 +432,7 @@ cycle_dialog_shown (gpointer data)
     {
       g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
 
-      if (is_named (GTK_WIDGET (w), "cycle-breaks-dialog") && gtk_widget_get_mapped (GTK_WIDGET (w)))
+      if (ferry_test_widget_is_named (GTK_WIDGET (w), "cycle-breaks-dialog") && gtk_widget_get_mapped (GTK_WIDGET (w)))
         {
           *(GtkWidget **)data = GTK_WIDGET (w);
           return TRUE;
@@ -627,29 +506,29 @@ test_choose_cycle_breaks (void)
   /* The fk-cycles row offers the choice; it opens the dialog. */
   ferry_window_show_page (window, "readiness");
   readiness = ferry_window_get_page_widget (window, "readiness");
-  button = find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  button = ferry_test_find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  spin_until (cycle_dialog_shown, &dialog, 30);
+  ferry_test_spin_until (cycle_dialog_shown, &dialog, 30, "the cycle-breaks dialog");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
 
   /* Ferry's choice is checked; the other key of the pair is not. */
-  account = find_widget (dialog, is_fk_check, ACCOUNT_CONTACT);
-  contact = find_widget (dialog, is_fk_check, CONTACT_ACCOUNT);
+  account = ferry_test_find_widget (dialog, is_fk_check, ACCOUNT_CONTACT);
+  contact = ferry_test_find_widget (dialog, is_fk_check, CONTACT_ACCOUNT);
   g_assert_nonnull (account);
   g_assert_nonnull (contact);
-  g_assert_nonnull (find_widget (dialog, is_fk_check, "hr.employees.employees_department_id_fkey"));
+  g_assert_nonnull (ferry_test_find_widget (dialog, is_fk_check, "hr.employees.employees_department_id_fkey"));
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (account)));
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (contact)));
 
   gtk_check_button_set_active (GTK_CHECK_BUTTON (contact), TRUE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (account), FALSE);
-  screenshot (dialog, "8-cycle-breaks-dialog");
+  ferry_test_screenshot (dialog, "8-cycle-breaks-dialog");
 
   /* Apply: only the cycle that changed is written down. */
-  apply = find_widget (dialog, is_named, "apply");
+  apply = ferry_test_find_widget (dialog, ferry_test_widget_is_named, "apply");
   g_assert_nonnull (apply);
   g_signal_emit_by_name (apply, "clicked");
   g_assert_cmpstrv (ferry_config_get_break_cycles_at (ferry_window_get_config (window)), chosen);
@@ -659,7 +538,7 @@ test_choose_cycle_breaks (void)
    * key, the plan drops and re-adds it, the check says so. */
   r.window = window;
   r.old = old;
-  spin_until (reconnected, &r, 120);
+  ferry_test_spin_until (reconnected, &r, 120, "the window to read everything again");
   validator = ferry_coordinator_get_validator (ferry_window_get_coordinator (window));
   g_assert_true (breaks_at (validator, CONTACT_ACCOUNT));
   g_assert_false (breaks_at (validator, ACCOUNT_CONTACT));
@@ -678,15 +557,15 @@ test_choose_cycle_breaks (void)
 
   /* Opened again, the dialog shows the new choice as the user's. */
   readiness = ferry_window_get_page_widget (window, "readiness");
-  button = find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
+  button = ferry_test_find_widget (readiness, is_fix_button, FERRY_FIX_CHOOSE_CYCLE_BREAKS);
   g_signal_emit_by_name (button, "clicked");
-  spin_until (cycle_dialog_shown, &dialog, 30);
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (dialog, is_fk_check, CONTACT_ACCOUNT))));
-  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (dialog, is_fk_check, ACCOUNT_CONTACT))));
+  ferry_test_spin_until (cycle_dialog_shown, &dialog, 30, "the cycle-breaks dialog");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (ferry_test_find_widget (dialog, is_fk_check, CONTACT_ACCOUNT))));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (ferry_test_find_widget (dialog, is_fk_check, ACCOUNT_CONTACT))));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin_for (200);
+  ferry_test_spin_for (200);
 }
 
 int

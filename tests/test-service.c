@@ -44,6 +44,7 @@
 #include "ferry-service.h"
 #include "ferry-service-tokens.h"
 #include "ferry-test-migrate.h"
+#include "ferry-test-service.h"
 #include "ferry-webhooks.h"
 
 #define CONTROL_TOKEN   "control-token-0123456789abcdef"
@@ -125,17 +126,6 @@ reply_is_done (gpointer data)
   return ((Reply *)data)->done;
 }
 
-static gboolean
-accept_any_certificate (SoupMessage         *msg,
-                        GTlsCertificate     *certificate,
-                        GTlsCertificateFlags errors,
-                        gpointer             user_data)
-{
-  GTlsCertificate *expected = user_data;
-
-  return expected != NULL && g_tls_certificate_is_same (certificate, expected);
-}
-
 /* @url: absolute, or a path below the service's base URL */
 static Reply *
 http_full (const char      *base,
@@ -161,7 +151,7 @@ http_full (const char      *base,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   if (trusted != NULL)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), trusted);
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (ferry_test_service_accept_certificate), trusted);
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, reply_done, reply);
   iterate_until (reply_is_done, reply, 60, url);
@@ -1501,7 +1491,7 @@ test_tls (void)
 
       client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
       client->seq_ordered = TRUE;
-      g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), certificate);
+      g_signal_connect (msg, "accept-certificate", G_CALLBACK (ferry_test_service_accept_certificate), certificate);
       soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, ws_connected, client);
       iterate_until (ws_is_connected, client, 30, "the WebSocket handshake over TLS");
       ws = client;
@@ -2065,49 +2055,21 @@ test_cli_serve (void)
   g_autoptr(FerryConfig) config = test_config (target, urls);
   g_autofree char *config_path = ferry_test_config_write (config, tmpdir, "cli-serve.yaml");
   g_autofree char *token_file = g_build_filename (tmpdir, "cli", "tokens.json", NULL);
-  g_autofree char *cli = ferry_test_cli_path ();
-  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *log = g_build_filename (tmpdir, "cli-serve.log", NULL);
+  g_autoptr(FerryTestService) service = ferry_test_service_new (target, config_path, log, token_file);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) out = NULL;
   g_autoptr(FerryServiceTokens) tokens = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *line = NULL;
-  Child child = { 0 };
   GStatBuf st;
-  GPid pid;
-  int stdout_fd;
   const char *control;
 
-  env = g_environ_unsetenv (env, "FERRY_WEBHOOK_SECRET");
-  env = g_environ_unsetenv (env, "FERRY_WEBHOOK_SECRET_FILE");
-  {
-    const char *argv[] = { cli, "serve", "--config", config_path, "--json", "--listen", "127.0.0.1:0",
-                           "--token-file", token_file, NULL };
-
-    g_spawn_async_with_pipes (NULL, (char **)argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                              NULL, &stdout_fd, NULL, &error);
-    g_assert_no_error (error);
-  }
-  g_child_watch_add (pid, child_exited, &child);
-
-  /* The first line says where it listens. */
-  out = g_io_channel_unix_new (stdout_fd);
-  g_io_channel_set_close_on_unref (out, TRUE);
-  g_io_channel_read_line (out, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  json_parser_load_from_data (parser, line, -1, &error);
-  g_assert_no_error (error);
-  {
-    JsonObject *o = json_node_get_object (json_parser_get_root (parser));
-
-    g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "listening");
-    g_assert_true (json_object_get_boolean_member (o, "token_file_created"));
-    g_assert_true (json_object_get_boolean_member (o, "webhooks_signed"));  /* the token file's secret */
-    g_clear_pointer (&base_url, g_free);
-    base_url = g_strdup (json_object_get_string_member (o, "url"));
-    g_assert_true (g_str_has_prefix (base_url, "http://127.0.0.1:"));
-  }
+  /* Its first line says where it listens (FERRY_WEBHOOK_SECRET and
+   * FERRY_WEBHOOK_SECRET_FILE are not set: see main()). */
+  ferry_test_service_spawn (service, 0);
+  g_assert_true (json_object_get_boolean_member (service->listening, "token_file_created"));
+  g_assert_true (json_object_get_boolean_member (service->listening, "webhooks_signed"));  /* the token file's secret */
+  g_clear_pointer (&base_url, g_free);
+  base_url = g_strdup (service->url);
+  g_assert_true (g_str_has_prefix (base_url, "http://127.0.0.1:"));
 
   /* The token file it made: 0600, a control and a read-only token. */
   g_assert_cmpint (g_stat (token_file, &st), ==, 0);
@@ -2143,9 +2105,7 @@ test_cli_serve (void)
   }
 
   /* SIGTERM: it leaves cleanly, after the last webhooks */
-  kill (pid, SIGTERM);
-  iterate_until (child_has_exited, &child, 60, "ferry-cli serve to leave");
-  g_assert_true (g_spawn_check_wait_status (child.status, NULL));
+  g_assert_true (ferry_test_service_terminate (service));
   g_assert_cmpuint (receiver->bad_signatures, ==, 0);
   g_assert_cmpuint (receiver_count (receiver, "completed"), ==, 1);
   ferry_test_assert_same (source, target, NULL);
@@ -2161,18 +2121,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   /* Loopback only, and nothing in the way. */
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("https_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("HTTPS_PROXY");
-  g_unsetenv ("all_proxy");
+  ferry_test_service_loopback_only ();
   g_unsetenv ("FERRY_WEBHOOK_SECRET");
   g_unsetenv ("FERRY_WEBHOOK_SECRET_FILE");
 
   tmpdir = g_dir_make_tmp ("ferry-service-XXXXXX", &error);
   g_assert_no_error (error);
-  session = soup_session_new_with_options ("timeout", 60, NULL);
-  soup_session_set_proxy_resolver (session, NULL);
+  session = ferry_test_service_session_new ();
 
   g_test_add_func ("/service/tokens", test_tokens_unit);
   g_test_add_func ("/service/listen", test_listen_parse);
@@ -2184,22 +2139,7 @@ main (int   argc,
 
   cluster = ferry_test_cluster_start (&error);
   g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
-  ferry_test_add_bulk (source, 3);
-  ferry_test_sql_at (source,
-                     "CREATE TABLE public.svc_dup (id integer PRIMARY KEY, v text);"
-                     "INSERT INTO public.svc_dup SELECT i, 'row ' || i FROM generate_series(1, 50) AS i;"
-                     "ANALYZE public.svc_dup");
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  source = ferry_test_service_source_new (cluster, 3, DUP_TABLE);
 
   g_test_add_func ("/service/run", test_service_run);
   g_test_add_func ("/service/tls", test_tls);
@@ -2214,12 +2154,7 @@ main (int   argc,
   g_clear_pointer (&base_url, g_free);
   g_clear_pointer (&source, g_free);
   g_clear_pointer (&cluster, ferry_test_cluster_free);
-  {
-    g_autofree char *quoted = g_shell_quote (tmpdir);
-    g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-    const char *args[] = { "sh", "-c", command, NULL };
-    g_spawn_sync (NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
+  ferry_test_remove_dir (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
   return ret;
 }
