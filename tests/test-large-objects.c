@@ -238,6 +238,15 @@ test_kill_and_resume (void)
       g_error ("ferry-cli run exited with %d", status);
     }
   g_test_message ("resumed and completed in %.1f s", (g_get_monotonic_time () - started) / 1e6);
+  {
+    g_autofree char *text = NULL;
+    const char *line;
+
+    /* The copy's own figures (its debug message). */
+    if (g_file_get_contents (log2, &text, NULL, NULL) &&
+        (line = strstr (text, "Large objects: ")) != NULL)
+      g_test_message ("%.*s", (int)strcspn (line, "\n"), line);
+  }
 
   after = large_objects (target);
   g_assert_cmpstr (after, ==, before);

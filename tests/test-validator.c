@@ -259,10 +259,10 @@ test_happy_path (void)
     "extensions", "extension-tables", "target-tables-empty", "generated-columns",
     "identity-columns", "binary-copy-types", "self-references", "excluded-references",
     "source-connection-capacity", "target-connection-capacity", "connection-pool",
-    "estimated-duration", "largest-chunk", NULL
+    "estimated-duration", "largest-chunk", "large-objects", NULL
   };
   const char *warning[] = {
-    "primary-keys", "large-objects", "unlogged-tables", "target-triggers", "fk-cycles",
+    "primary-keys", "unlogged-tables", "target-triggers", "fk-cycles",
     "not-valid-constraints", NULL
   };
 
@@ -324,7 +324,10 @@ test_happy_path (void)
   assert_item (validator, "source-row-level-security", "support.tickets");
   assert_item (validator, "estimated-duration", "chunk");
   assert_item (validator, "largest-chunk", "chunk 1 of 1");
-  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "large-objects")), "3 large objects"));
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "large-objects")),
+                            "3 large objects ("));
+  g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "large-objects")),
+                            " kB) are copied after the tables"));
   g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "journal-schema")), "will be created"));
   g_assert_nonnull (strstr (ferry_check_get_explanation (get_check (validator, "estimated-duration")), "40 MB/s"));
   g_assert_nonnull (strstr (ferry_check_get_summary (get_check (validator, "distinct-databases")), "same server"));
