@@ -705,6 +705,35 @@ ferry_test_compare (const char             *source,
       compare_maps (problems, "sequence", a, b, options->ignore_objects, FALSE);
     }
 
+  /* Materialized views: populated as on the source, with its rows (a
+   * run refreshes them at its end, like the sequences). */
+  if (!options->skip_sequences)
+    {
+      const char *sql =
+        "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname),"
+        "       CASE WHEN c.relispopulated THEN 'populated' ELSE 'not populated' END"
+        " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry')";
+      g_autoptr(GHashTable) a = map_of (src, sql);
+      g_autoptr(GHashTable) b = map_of (dst, sql);
+      GHashTableIter iter;
+      const char *name;
+      const char *populated;
+
+      compare_maps (problems, "materialized view", a, b, options->ignore_objects, FALSE);
+      g_hash_table_iter_init (&iter, a);
+      while (g_hash_table_iter_next (&iter, (gpointer *)&name, (gpointer *)&populated))
+        if (g_str_equal (populated, "populated") && g_strcmp0 (g_hash_table_lookup (b, name), "populated") == 0)
+          {
+            g_autofree char *da = ferry_test_table_digest (src, name);
+            g_autofree char *db = ferry_test_table_digest (dst, name);
+
+            if (!g_str_equal (da, db))
+              g_ptr_array_add (problems, g_strdup_printf ("materialized view %s: source %s, target %s (rows, md5)",
+                                                          name, da, db));
+          }
+    }
+
   return problems;
 }
 

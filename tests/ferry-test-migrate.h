@@ -104,7 +104,7 @@ typedef struct {
   const char * const *only_data;        /* "schema.table": the only rows compared */
   const char * const *skip_data;        /* "schema.table": rows not compared */
   const char * const *ignore_objects;   /* constraint/index names whose presence is not compared */
-  gboolean            skip_sequences;
+  gboolean            skip_sequences;   /* the run did not reach its end: nor materialized views */
 } FerryTestCompare;
 
 GPtrArray  *ferry_test_compare            (const char              *source,

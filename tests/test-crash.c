@@ -199,15 +199,28 @@ finish_from (const char *from,
              const char *target,
              const char *name)
 {
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  gint64 rows_before = ferry_test_int (conn, "SELECT (pg_catalog.to_regclass('ferry.chunk') IS NOT NULL)::int") == 0
+                       ? 0 : ferry_test_int (conn, "SELECT coalesce(sum(rows), 0) FROM ferry.chunk"
+                                                   " WHERE finished_at IS NOT NULL");
   g_autoptr(Run) run = run_start (config, name);
   int status = run_wait (run, 300);
-  g_autoptr(PGconn) conn = ferry_test_connect (target);
   g_autofree char *state = NULL;
+  g_autofree char *log = NULL;
 
   if (status != 0)
     {
       dump_log (run);
       g_error ("ferry-cli run exited with %d", status);
+    }
+
+  /* The summary tells this run's copying from what it found done; the
+   * log's number is grouped by the locale, so the line is enough. */
+  g_assert_true (g_file_get_contents (run->log, &log, NULL, NULL));
+  if (rows_before > 0 && strstr (log, "Resumed:") == NULL)
+    {
+      dump_log (run);
+      g_error ("the summary does not say what an earlier run had copied (%" G_GINT64_FORMAT " rows)", rows_before);
     }
 
   /* One migration, resumed, completed. */

@@ -158,6 +158,10 @@ run_until_failure (const char               *name,
                                            " AND finished_at IS NULL"), >=, 1);
     g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry_bulk.keyed"), >, 0);
     g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry_bulk.keyed WHERE id >= 30000"), ==, 0);
+    /* The failed attempts are in the journal's rows, with their error. */
+    g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
+                                           " AND finished_at IS NULL AND attempts >= 1"
+                                           " AND last_error LIKE '%%" STRICT_NAME "%%'"), >=, 1);
     g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.event WHERE action = 'table-failed'"
                                            " AND detail LIKE '" STRICT_TABLE " %%[data 23514]%%'"), ==, 1);
   }

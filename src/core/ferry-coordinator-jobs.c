@@ -707,8 +707,15 @@ ensure_schema_dump (FerryCoordinator  *self,
   if (pg_dump == NULL)
     return FALSE;
 
+  /* The two schema sections rather than --schema-only: the same
+   * objects, plus the post-data section's materialized view refreshes
+   * (their data is the source's query on the tables, run at the end),
+   * which --schema-only leaves out. Large objects are data, and copied
+   * after the tables. */
   g_ptr_array_add (argv, g_steal_pointer (&pg_dump));
-  g_ptr_array_add (argv, g_strdup ("--schema-only"));
+  g_ptr_array_add (argv, g_strdup ("--section=pre-data"));
+  g_ptr_array_add (argv, g_strdup ("--section=post-data"));
+  g_ptr_array_add (argv, g_strdup ("--no-blobs"));
   g_ptr_array_add (argv, g_strdup ("--format=custom"));
   /* The statements Ferry reads from it travel as UTF-8, like all its SQL. */
   g_ptr_array_add (argv, g_strdup ("--encoding=UTF8"));
@@ -1769,7 +1776,11 @@ drop_foreign_keys (FerryCoordinator  *self,
   result = ferry_connection_query_params (self->control_target,
     TARGETS_CTE
     " SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid),"
-    "        rn.nspname, rc.relname, con.convalidated, c.relkind, rc.relkind"
+    "        rn.nspname, rc.relname, con.convalidated, c.relkind, rc.relkind,"
+    "        (SELECT pg_catalog.format(';\nCOMMENT ON CONSTRAINT %I ON %I.%I IS %L', con.conname, n.nspname,"
+    "                                  c.relname, d.description)"
+    "         FROM pg_catalog.pg_description d WHERE d.objsubid = 0 AND d.objoid = con.oid"
+    "           AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass)"
     " FROM pg_catalog.pg_constraint con"
     " JOIN pg_catalog.pg_class c ON c.oid = con.conrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -1809,10 +1820,13 @@ drop_foreign_keys (FerryCoordinator  *self,
        * partition that VALIDATE leaves NOT VALID: those are added
        * validated in one step. A key that was NOT VALID before stays so. */
       if (!validated || partitioned)
-        restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s", qtable, qname, def);
+        restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s%s", qtable, qname, def,
+                                   PQgetvalue (result, i, 9));
       else
         {
-          restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID", qtable, qname, def);
+          /* (its comment, if it has one, with it) */
+          restore = g_strdup_printf ("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID%s", qtable, qname, def,
+                                     PQgetvalue (result, i, 9));
           validate = g_strdup_printf ("ALTER TABLE %s VALIDATE CONSTRAINT %s", qtable, qname);
         }
       drop = g_strdup_printf ("ALTER TABLE %s DROP CONSTRAINT %s", qtable, qname);
@@ -1826,6 +1840,39 @@ drop_foreign_keys (FerryCoordinator  *self,
 
   return TRUE;
 }
+
+/*
+ * What an index's definition (pg_get_indexdef, pg_get_constraintdef)
+ * leaves out and a DROP loses, for the index i (x in pg_index) of the
+ * table c in schema n and its constraint con (NULL for a plain index):
+ * extras.before sets its tablespace, as pg_restore does; extras.after
+ * puts back its comment, CLUSTER ON, REPLICA IDENTITY USING INDEX and
+ * the statistics targets of its columns. Each NULL when there is
+ * nothing of the kind.
+ */
+#define INDEX_EXTRAS_COLUMNS " extras.before, extras.after"
+#define INDEX_EXTRAS_JOIN \
+  " CROSS JOIN LATERAL (SELECT" \
+  "   (SELECT pg_catalog.format('SET LOCAL default_tablespace = %I;\n', ts.spcname)" \
+  "    FROM pg_catalog.pg_tablespace ts WHERE ts.oid = i.reltablespace) AS before," \
+  "   NULLIF(concat_ws(''," \
+  "     (SELECT CASE WHEN con.oid IS NOT NULL" \
+  "                  THEN pg_catalog.format('COMMENT ON CONSTRAINT %I ON %I.%I IS %L;\n'," \
+  "                                         con.conname, n.nspname, c.relname, d.description)" \
+  "                  ELSE pg_catalog.format('COMMENT ON INDEX %I.%I IS %L;\n', n.nspname, i.relname, d.description) END" \
+  "      FROM pg_catalog.pg_description d" \
+  "      WHERE d.objsubid = 0" \
+  "        AND ((d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = i.oid AND con.oid IS NULL)" \
+  "          OR (d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objoid = con.oid)))," \
+  "     CASE WHEN x.indisclustered" \
+  "          THEN pg_catalog.format('ALTER TABLE %I.%I CLUSTER ON %I;\n', n.nspname, c.relname, i.relname) END," \
+  "     CASE WHEN x.indisreplident" \
+  "          THEN pg_catalog.format('ALTER TABLE %I.%I REPLICA IDENTITY USING INDEX %I;\n'," \
+  "                                 n.nspname, c.relname, i.relname) END," \
+  "     (SELECT pg_catalog.string_agg(pg_catalog.format('ALTER INDEX %I.%I ALTER COLUMN %s SET STATISTICS %s;\n'," \
+  "                                                     n.nspname, i.relname, a.attnum, a.attstattarget), ''" \
+  "                                   ORDER BY a.attnum)" \
+  "      FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.oid AND a.attstattarget >= 0)), '') AS after) AS extras"
 
 static char *
 partitioned_index_restore_sql (FerryCoordinator  *self,
@@ -1880,7 +1927,8 @@ drop_indexes (FerryCoordinator  *self,
   result = ferry_connection_query_params (self->control_target,
     TARGETS_CTE
     " SELECT n.nspname, c.relname, i.relname, pg_catalog.pg_get_indexdef(x.indexrelid),"
-    "        con.conname, pg_catalog.pg_get_constraintdef(con.oid), x.indexrelid, i.relkind"
+    "        con.conname, pg_catalog.pg_get_constraintdef(con.oid), x.indexrelid, i.relkind,"
+    INDEX_EXTRAS_COLUMNS
     " FROM pg_catalog.pg_index x"
     " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
     " JOIN pg_catalog.pg_class c ON c.oid = x.indrelid"
@@ -1888,6 +1936,7 @@ drop_indexes (FerryCoordinator  *self,
     " JOIN targets t ON t.nspname = n.nspname AND t.relname = c.relname"
     " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid"
     "                                       AND con.contype IN ('u', 'x')"
+    INDEX_EXTRAS_JOIN
     " WHERE NOT x.indisprimary"
     " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = x.indexrelid)"
     " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid)"
@@ -1941,6 +1990,15 @@ drop_indexes (FerryCoordinator  *self,
           g_autofree char *qindex = ferry_quote_qualified (schema, index);
           restore = g_strdup (PQgetvalue (result, i, 3));
           drop = g_strdup_printf ("DROP INDEX %s", qindex);
+        }
+
+      /* What the definition does not say, put back with it. */
+      if (!PQgetisnull (result, i, 8) || !PQgetisnull (result, i, 9))
+        {
+          g_autofree char *with_extras = g_strconcat (PQgetvalue (result, i, 8), restore, ";\n",
+                                                      PQgetvalue (result, i, 9), NULL);
+          g_free (restore);
+          restore = g_steal_pointer (&with_extras);
         }
 
       if (!drop_one (self, kind, schema, table, object, NULL, NULL, restore, NULL, drop, error))
@@ -2249,6 +2307,125 @@ set_sequences (FerryCoordinator  *self,
   return TRUE;
 }
 
+/*
+ * schema: existing — the target's materialized views that the source has
+ * populated, in the schemas the migration touched, are refreshed from
+ * the loaded tables, as pg_restore does with a dump's data. One reading
+ * another is refreshed after it: a view refused because another is not
+ * populated yet (55000) waits for the next pass. Refreshing again is
+ * harmless, so a resumed run simply does it again. (schema: copy has
+ * them among its post-data items.)
+ */
+static gboolean
+refresh_materialized_views (FerryCoordinator  *self,
+                            GError           **error)
+{
+  GPtrArray *order = ferry_analyzer_get_order (ferry_validator_get_analyzer (self->validator));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(PGresult) source_views = NULL;
+  g_autoptr(PGresult) target_views = NULL;
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *schemas = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *detail = NULL;
+  guint n_refreshed = 0;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *schema = ferry_table_get_schema (g_ptr_array_index (order, i));
+
+      if (g_hash_table_add (seen, (gpointer)schema))
+        json_builder_add_string_value (b, schema);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  schemas = json_generator_to_data (gen, NULL);
+
+  {
+    const char *params[] = { schemas };
+
+    source_views = ferry_connection_query_params (self->control_source,
+      "SELECT pg_catalog.json_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY c.oid)"
+      " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE c.relkind = 'm' AND c.relispopulated"
+      "   AND n.nspname IN (SELECT pg_catalog.jsonb_array_elements_text($1::pg_catalog.jsonb))"
+      "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+      "                   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+      "                     AND d.objid = c.oid AND d.deptype = 'e')",
+      1, params, error);
+    if (source_views == NULL)
+      return FALSE;
+    if (PQgetisnull (source_views, 0, 0))
+      return TRUE;
+    names = g_strdup (PQgetvalue (source_views, 0, 0));
+  }
+
+  {
+    const char *params[] = { names };
+
+    target_views = ferry_connection_query_params (self->control_target,
+      "SELECT v FROM pg_catalog.jsonb_array_elements_text($1::pg_catalog.jsonb) AS v"
+      " WHERE pg_catalog.to_regclass(v) IS NOT NULL",
+      1, params, error);
+    if (target_views == NULL)
+      return FALSE;
+  }
+  for (int r = 0; r < PQntuples (target_views); r++)
+    g_ptr_array_add (pending, g_strdup (PQgetvalue (target_views, r, 0)));
+
+  while (pending->len > 0)
+    {
+      g_autoptr(GError) waiting = NULL;
+      guint before = pending->len;
+
+      for (guint i = 0; i < pending->len; )
+        {
+          g_autofree char *sql = g_strdup_printf ("REFRESH MATERIALIZED VIEW %s",
+                                                  (const char *)g_ptr_array_index (pending, i));
+          g_autoptr(GError) local_error = NULL;
+
+          if (ferry_connection_exec (self->control_target, "BEGIN; SET LOCAL statement_timeout = 0", &local_error) &&
+              ferry_connection_exec (self->control_target, sql, &local_error) &&
+              ferry_connection_exec (self->control_target, "COMMIT", &local_error))
+            {
+              g_ptr_array_remove_index (pending, i);
+              n_refreshed++;
+              continue;
+            }
+
+          rollback_quietly (self->control_target);
+          if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "55000") != 0)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                          _("Refreshing the materialized view %s on the target: "),
+                                          (const char *)g_ptr_array_index (pending, i));
+              return FALSE;
+            }
+          g_clear_error (&waiting);
+          waiting = g_steal_pointer (&local_error);
+          i++;
+        }
+
+      if (pending->len == before)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&waiting),
+                                      _("Refreshing the materialized view %s on the target: "),
+                                      (const char *)g_ptr_array_index (pending, 0));
+          return FALSE;
+        }
+    }
+
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u materialized view refreshed",
+                                         "%u materialized views refreshed", n_refreshed), n_refreshed);
+  ferry_journal_add_event (self->journal, self->migration_id, "materialized-views", detail, NULL);
+  return TRUE;
+}
+
 void
 ferry_job_finish (FerryCoordinator *self,
                   GTask            *task)
@@ -2258,7 +2435,8 @@ ferry_job_finish (FerryCoordinator *self,
 
   if (!ferry_coordinator_ensure_control (self, &error) ||
       !ferry_large_objects_copy (self, &error) ||
-      !set_sequences (self, &error))
+      !set_sequences (self, &error) ||
+      (!copy_schema && !refresh_materialized_views (self, &error)))
     goto fail;
 
   /* schema: copy — the post-data section: its items, from the journal,
