@@ -47,6 +47,7 @@
 
 #include "ferry-application.h"
 #include "ferry-attach-dialog.h"
+#include "ferry-connection.h"
 #include "ferry-dashboard-page.h"
 #include "ferry-error-dialog.h"
 #include "ferry-graph-view.h"
@@ -566,30 +567,54 @@ spin_until_checking_counts (gboolean   (*done) (gpointer),
     }
 }
 
-/* Locks, on the target, the largest table the run has not finished, so
- * that the run cannot end before an action comes, however fast it goes;
- * COMMIT on the returned connection lets it go on. */
+/* The chunks of the run that the journal has still to copy */
+#define CHUNKS_LEFT " FROM ferry.chunk WHERE migration_id = (SELECT max(migration_id) FROM ferry.migration)" \
+                    " AND finished_at IS NULL AND skipped_at IS NULL"
+
+/* Locks, on the target, a table whose chunks the run has still to copy,
+ * so that the run cannot end before an action comes, however fast it
+ * goes; COMMIT on the returned connection lets it go on. More than
+ * @in_flight of its chunks are left under the lock: as many may be
+ * running, blocked on it, and land as soon as it goes.
+ *
+ * LOCK waits for the COPYs already into the table, and a chunk is
+ * journaled in its COPY's transaction: what the journal has still to
+ * copy once the lock is granted cannot land before COMMIT. A table
+ * chosen before the lock may have landed its last chunks while LOCK
+ * waited for them, and then holds nothing back: the run goes on to its
+ * end, where a pause is refused (it restores sequences and indexes) and
+ * a stop comes too late. So the chunks are counted again under the
+ * lock, and another table is tried when too few are left. */
 static PGconn *
-hold_largest_table (FerryTestService *service)
+hold_table_with_work (FerryTestService *service,
+                      guint             in_flight)
 {
-  g_autoptr(JsonObject) page = service_get (service, "tables?status=pending,waiting,running&limit=1000");
-  JsonArray *left = json_object_get_array_member (page, "tables");
-  JsonObject *largest = NULL;
-  PGconn *lock;
+  PGconn *lock = ferry_test_connect (service->target);
 
-  g_assert_cmpuint (json_array_get_length (left), >, 0);
-  for (guint i = 0; i < json_array_get_length (left); i++)
+  for (guint attempt = 0; attempt < 10; attempt++)
     {
-      JsonObject *t = json_array_get_object_element (left, i);
+      g_autofree char *table = NULL;
+      g_autofree char *literal = NULL;
+      gint64 left;
 
-      if (largest == NULL || json_object_get_int_member (t, "size_bytes") > json_object_get_int_member (largest, "size_bytes"))
-        largest = t;
+      table = ferry_test_value (lock, "SELECT (SELECT format('%%I.%%I', table_schema, table_name)" CHUNKS_LEFT
+                                " GROUP BY table_schema, table_name HAVING count(*) > %u"
+                                " ORDER BY count(*) DESC, 1 LIMIT 1)", in_flight);
+      if (table == NULL)
+        break;
+      literal = ferry_quote_literal (table);
+      ferry_test_sql (lock, "BEGIN; LOCK TABLE %s IN SHARE MODE", table);
+      left = ferry_test_int (lock, "SELECT count(*)" CHUNKS_LEFT " AND format('%%I.%%I', table_schema, table_name) = %s",
+                             literal);
+      if (left > in_flight)
+        {
+          g_test_message ("holding %s, %" G_GINT64_FORMAT " chunks of it to copy", table, left);
+          return lock;
+        }
+      g_test_message ("%s has %" G_GINT64_FORMAT " chunks left once locked: another table", table, left);
+      ferry_test_sql (lock, "ROLLBACK");
     }
-  lock = ferry_test_connect (service->target);
-  /* the name as Ferry writes it, SQL-quoted where needed */
-  g_test_message ("holding %s", json_object_get_string_member (largest, "name"));
-  ferry_test_sql (lock, "BEGIN; LOCK TABLE %s IN SHARE MODE", json_object_get_string_member (largest, "name"));
-  return lock;
+  g_error ("No table of the run has more than %u chunks to copy: it ends before anything can hold it", in_flight);
 }
 
 typedef struct {
@@ -685,8 +710,14 @@ test_attached_run (void)
   spin_until_checking_counts (remote_sampled_while_running, remote, window, 60, "progress samples", &counts_checked);
   /* The same as for the stop below: a table not yet copied waits until
    * the pause request is in, so the run cannot complete first. (Not
-   * before the start: the preparation's DDL would wait for it.) */
-  lock = hold_largest_table (service);
+   * before the start: the preparation's DDL would wait for it.) More of
+   * its chunks are left than can run at once: those that do land once
+   * it goes, and the pause leaves the others for the stop below. */
+  {
+    g_autoptr(JsonObject) status = service_get (service, "status");
+
+    lock = hold_table_with_work (service, json_object_get_int_member (status, "max_parallel"));
+  }
   assert_counts_match_rows (window);
   ferry_test_screenshot (GTK_WIDGET (window), "remote-5-dashboard-running");
 
@@ -744,8 +775,9 @@ test_attached_run (void)
   assert_counts_match_rows (window);
 
   /* A table the run has not finished is locked on the target, so that
-   * the run cannot end before the stop comes, however fast it goes. */
-  lock = hold_largest_table (service);
+   * the run cannot end before the stop comes, however fast it goes.
+   * Paused, nothing runs: any chunk of it left holds the run. */
+  lock = hold_table_with_work (service, 0);
 
   /* Resume, then stop: each reaches the service and the journal. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.resume", NULL));
