@@ -661,6 +661,190 @@ test_hover (void)
 }
 
 static void
+spin (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+/* The largest difference of a channel between two frames in @area. */
+static guint
+max_difference (GdkTexture            *a,
+                GdkTexture            *b,
+                const graphene_rect_t *area)
+{
+  g_autoptr(GBytes) x = pixels (a, area);
+  g_autoptr(GBytes) y = pixels (b, area);
+  const guchar *p = g_bytes_get_data (x, NULL), *q = g_bytes_get_data (y, NULL);
+  guint most = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (x), ==, g_bytes_get_size (y));
+  for (gsize i = 0; i < g_bytes_get_size (x); i++)
+    most = MAX (most, (guint) ABS (p[i] - q[i]));
+
+  return most;
+}
+
+/* Hovering dims the graph but for the table, its parents and children,
+ * which look as they did; hovering again is drawn from the same card
+ * images, not rasterised anew. */
+static void
+test_hover_neighbours (void)
+{
+  FerryTable *orders = table ("sales.orders");
+  int node = ferry_graph_view_get_node (view, orders);
+  g_autoptr(GPtrArray) parents = ferry_analyzer_dup_parents (analyzer, orders);
+  g_autoptr(GdkTexture) plain = NULL;
+  g_autoptr(GdkTexture) hovered = NULL;
+  FerryGraphLayout *layout = ferry_graph_view_get_layout (view);
+  graphene_rect_t area, on_screen;
+  int parent, stranger = -1;
+  guint images;
+
+  reset_statuses ();
+  ferry_graph_view_focus_table (view, orders);
+  ferry_graph_view_set_selected_table (view, NULL);
+  ferry_graph_view_set_hover (view, NULL);
+  ferry_graph_view_set_zoom (view, 0.6);
+  plain = render ();
+
+  g_assert_cmpuint (parents->len, >, 0);
+  parent = ferry_graph_view_get_node (view, g_ptr_array_index (parents, 0));
+  g_assert_cmpint (parent, >=, 0);
+
+  /* A table on screen that is not a neighbour. */
+  ferry_graph_view_get_visible_area (view, &area);
+  for (guint v = 0; v < layout->n_nodes && stranger < 0; v++)
+    {
+      FerryTable *t = ferry_graph_view_get_node_table (view, v);
+      g_autoptr(GPtrArray) p = ferry_analyzer_dup_parents (analyzer, t);
+      g_autoptr(GPtrArray) c = ferry_analyzer_dup_children (analyzer, t);
+      graphene_point_t far;
+
+      graphene_rect_get_bottom_right (&layout->rects[v], &far);
+      if ((int) v != node &&
+          graphene_rect_contains_point (&area, &layout->rects[v].origin) &&
+          graphene_rect_contains_point (&area, &far) &&
+          !g_ptr_array_find (p, orders, NULL) && !g_ptr_array_find (c, orders, NULL))
+        stranger = (int) v;
+    }
+  g_assert_cmpint (stranger, >=, 0);
+
+  images = ferry_graph_view_get_n_images (view);
+  ferry_graph_view_set_hover (view, orders);
+  hovered = render ();
+  g_assert_cmpuint (ferry_graph_view_get_n_images (view), ==, images);
+
+  on_screen = node_on_screen (parent);
+  graphene_rect_inset (&on_screen, 2, 2);
+  g_assert_cmpuint (max_difference (plain, hovered, &on_screen), ==, 0);
+  on_screen = node_on_screen (stranger);
+  graphene_rect_inset (&on_screen, 2, 2);
+  g_assert_cmpuint (max_difference (plain, hovered, &on_screen), >, 40);
+
+  ferry_graph_view_set_hover (view, NULL);
+}
+
+/* The cards are drawn from images of them at the zoom of the view: the
+ * same pixels as drawing their render nodes, but for rounding where a
+ * card's antialiased border meets an edge. */
+static void
+test_card_images (void)
+{
+  const double zooms[] = { 1.0, 0.6, 0.3 };
+  graphene_rect_t everything = GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT);
+
+  reset_statuses ();
+  ferry_graph_view_focus_table (view, table ("sales.orders"));
+  ferry_graph_view_set_selected_table (view, NULL);
+  ferry_graph_view_set_hover (view, NULL);
+
+  for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      g_autoptr(GdkTexture) images = NULL;
+      g_autoptr(GdkTexture) vectors = NULL;
+      guint made;
+
+      ferry_graph_view_set_zoom (view, zooms[z]);
+      made = ferry_graph_view_get_n_images (view);
+      images = render ();
+      g_assert_cmpuint (ferry_graph_view_get_n_images (view), >, made);
+      g_assert_cmpuint (ferry_graph_view_get_n_stand_ins (view), ==, 0);
+
+      ferry_graph_view_set_card_images (view, FALSE);
+      vectors = render ();
+      ferry_graph_view_set_card_images (view, TRUE);
+
+      g_assert_cmpuint (max_difference (images, vectors, &everything), <=, 2);
+    }
+}
+
+/* While the zoom moves, the cards of the previous zoom stand in, scaled,
+ * and no image is made for each step; once it rests, the frames that
+ * follow make them, and the settled frame is, pixel for pixel, that of
+ * a view that was at this zoom all along. */
+static void
+test_zoom_settles (void)
+{
+  g_autoptr(GdkTexture) settled = NULL;
+  g_autoptr(GdkTexture) fresh = NULL;
+  graphene_rect_t everything = GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT);
+  double zoom, cx, cy;
+  guint images, frames = 0;
+  gint64 deadline;
+
+  reset_statuses ();
+  ferry_graph_view_focus_table (view, table ("sales.orders"));
+  ferry_graph_view_set_selected_table (view, NULL);
+  ferry_graph_view_set_hover (view, NULL);
+  ferry_graph_view_set_zoom (view, 0.8);
+  g_clear_object (&settled);
+  settled = render ();
+
+  /* Ctrl+scroll: 4 % a frame, out. */
+  images = ferry_graph_view_get_n_images (view);
+  for (guint f = 0; f < 6; f++)
+    {
+      ferry_graph_view_set_zoom (view, ferry_graph_view_get_zoom (view) / 1.04);
+      g_clear_object (&settled);
+      settled = render_now ();
+      g_assert_cmpuint (ferry_graph_view_get_n_stand_ins (view), >, 0);
+    }
+  g_assert_cmpuint (ferry_graph_view_get_n_images (view) - images, <, 20);
+
+  /* At rest: frames go on as the view asks for them. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!ferry_graph_view_is_settled (view) && g_get_monotonic_time () < deadline)
+    {
+      spin (10);
+      g_clear_object (&settled);
+      settled = render_now ();
+      frames++;
+    }
+  g_assert_true (ferry_graph_view_is_settled (view));
+  g_assert_cmpuint (ferry_graph_view_get_n_stand_ins (view), ==, 0);
+  g_assert_cmpuint (frames, >, 1);
+
+  /* The same view laid out again, at this zoom from the start. */
+  zoom = ferry_graph_view_get_zoom (view);
+  ferry_graph_view_get_center (view, &cx, &cy);
+  ferry_graph_view_set_plan (view, NULL);
+  ferry_graph_view_set_plan (view, plan);
+  ferry_graph_view_set_zoom (view, zoom);
+  ferry_graph_view_set_center (view, cx, cy);
+  fresh = render ();
+
+  g_assert_cmpuint (max_difference (settled, fresh, &everything), ==, 0);
+  ferry_graph_view_zoom_fit (view);
+}
+
+static void
 wait_loading (GObject    *object,
               GParamSpec *pspec,
               gboolean   *done)
@@ -777,19 +961,6 @@ test_screenshots (void)
   }
 
   reset_statuses ();
-}
-
-static void
-spin (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
 }
 
 /* Zoomed out, panning: the edge tiles coming into view arrive as drafts
@@ -961,6 +1132,9 @@ main (int   argc,
   g_test_add_func ("/graph-view/focus", test_focus);
   g_test_add_func ("/graph-view/status", test_status);
   g_test_add_func ("/graph-view/hover", test_hover);
+  g_test_add_func ("/graph-view/hover-neighbours", test_hover_neighbours);
+  g_test_add_func ("/graph-view/card-images", test_card_images);
+  g_test_add_func ("/graph-view/zoom-settles", test_zoom_settles);
   g_test_add_func ("/graph-view/async", test_async);
   g_test_add_func ("/graph-view/screenshots", test_screenshots);
   g_test_add_func ("/graph-view/tiles", test_tiles);

@@ -514,10 +514,6 @@ insert (FerryGraphTiles *self,
   entry->used = self->frame;
   entry->detail = raster->detail;
 
-  /* A cairo node that paints the image, rather than a texture node: in
-   * GTK 4.8 the cairo renderer converts every pixel of a texture through
-   * floats in each frame, while it paints an image surface straight
-   * away; the GL renderer caches either. */
   /* The node is in the pixels of its zoom (see append_entry): whole
    * numbers, so that nothing is resampled and tiles meet exactly. */
   if (raster->surface != NULL)
@@ -526,15 +522,8 @@ insert (FerryGraphTiles *self,
                                                    (float) (job->ty * TILE_PX + raster->y),
                                                    (float) raster->width,
                                                    (float) raster->height);
-      cairo_t *cr;
 
-      entry->node = gsk_cairo_node_new (&bounds);
-      cr = gsk_cairo_node_get_draw_context (entry->node);
-      cairo_set_source_surface (cr, raster->surface, bounds.origin.x, bounds.origin.y);
-      cairo_paint (cr);
-      cairo_destroy (cr);
-      /* The node holds a snapshot of the image, which shares its pixels
-       * while the image stays unchanged. */
+      entry->node = ferry_graph_image_node_new (raster->surface, &bounds);
       entry->image = g_steal_pointer (&raster->surface);
       entry->bounds = bounds;
 
@@ -795,40 +784,19 @@ append_entry (GtkSnapshot *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
-/* A tile of another zoom, standing in at @zoom. Not the tile's node
- * under a scale: the cairo renderer would filter it with cairo's
- * default, which shrinking by more than a third turns into a
- * convolution (a screen of it takes 60 to 90 ms). A node of its own
- * paints the image scaled, bilinear: a few milliseconds. */
+/* A tile of another zoom, standing in at @zoom. */
 static void
 append_scaled_entry (GtkSnapshot *snapshot,
                      Entry       *entry,
                      double       entry_zoom,
                      double       zoom)
 {
-  double ratio = zoom / entry_zoom;
-  graphene_rect_t bounds;
   GskRenderNode *node;
-  cairo_pattern_t *pattern;
-  cairo_t *cr;
 
   if (entry->node == NULL)
     return;
 
-  bounds.origin.x = floorf ((float) (entry->bounds.origin.x * ratio));
-  bounds.origin.y = floorf ((float) (entry->bounds.origin.y * ratio));
-  bounds.size.width = ceilf ((float) ((entry->bounds.origin.x + entry->bounds.size.width) * ratio)) - bounds.origin.x;
-  bounds.size.height = ceilf ((float) ((entry->bounds.origin.y + entry->bounds.size.height) * ratio)) - bounds.origin.y;
-
-  node = gsk_cairo_node_new (&bounds);
-  cr = gsk_cairo_node_get_draw_context (node);
-  cairo_scale (cr, ratio, ratio);
-  cairo_set_source_surface (cr, entry->image, entry->bounds.origin.x, entry->bounds.origin.y);
-  pattern = cairo_get_source (cr);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-
+  node = ferry_graph_scaled_image_node_new (entry->image, &entry->bounds, zoom / entry_zoom);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_scale (snapshot, (float) (1.0 / zoom), (float) (1.0 / zoom));
   gtk_snapshot_append_node (snapshot, node);
@@ -1004,6 +972,54 @@ ferry_graph_tiles_snapshot (FerryGraphTiles       *self,
 /* ------------------------------------------------------------------ */
 /* Public                                                             */
 /* ------------------------------------------------------------------ */
+
+/* A cairo node that paints the image, rather than a texture node: in
+ * GTK 4.8 the cairo renderer converts every pixel of a texture through
+ * floats in each frame, while it paints an image surface straight away;
+ * the GL renderer caches either. The node holds a snapshot of the image,
+ * which shares its pixels while the image stays unchanged. */
+GskRenderNode *
+ferry_graph_image_node_new (cairo_surface_t       *image,
+                            const graphene_rect_t *bounds)
+{
+  GskRenderNode *node = gsk_cairo_node_new (bounds);
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
+
+  cairo_set_source_surface (cr, image, bounds->origin.x, bounds->origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  return node;
+}
+
+/* Not the image's node under a scale: the cairo renderer would filter
+ * it with cairo's default, which shrinking by more than a third turns
+ * into a convolution (a screen of tiles takes 60 to 90 ms). A node of
+ * its own paints the image scaled, bilinear: a few milliseconds. */
+GskRenderNode *
+ferry_graph_scaled_image_node_new (cairo_surface_t       *image,
+                                   const graphene_rect_t *bounds,
+                                   double                 ratio)
+{
+  graphene_rect_t scaled;
+  GskRenderNode *node;
+  cairo_t *cr;
+
+  scaled.origin.x = floorf ((float) (bounds->origin.x * ratio));
+  scaled.origin.y = floorf ((float) (bounds->origin.y * ratio));
+  scaled.size.width = ceilf ((float) ((bounds->origin.x + bounds->size.width) * ratio)) - scaled.origin.x;
+  scaled.size.height = ceilf ((float) ((bounds->origin.y + bounds->size.height) * ratio)) - scaled.origin.y;
+
+  node = gsk_cairo_node_new (&scaled);
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_scale (cr, ratio, ratio);
+  cairo_set_source_surface (cr, image, bounds->origin.x, bounds->origin.y);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  return node;
+}
 
 FerryGraphTiles *
 ferry_graph_tiles_new (FerryGraphLayout *layout,

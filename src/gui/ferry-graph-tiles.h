@@ -70,6 +70,15 @@ void             ferry_graph_draw_edges         (cairo_t                   *cr,
                                                  double                     scale,
                                                  const FerryGraphEdgeStyle *style);
 
+/* A node that paints @image where @bounds says (in the image's pixels),
+ * and one that paints it scaled by @ratio, bilinear: what the tiles and
+ * the view's card images are drawn with. */
+GskRenderNode   *ferry_graph_image_node_new     (cairo_surface_t           *image,
+                                                 const graphene_rect_t     *bounds);
+GskRenderNode   *ferry_graph_scaled_image_node_new (cairo_surface_t        *image,
+                                                 const graphene_rect_t     *bounds,
+                                                 double                     ratio);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryGraphTiles, ferry_graph_tiles_free)
 
 G_END_DECLS

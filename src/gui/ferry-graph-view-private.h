@@ -40,6 +40,18 @@ void              ferry_graph_view_set_hover           (FerryGraphView  *self,
  * for the current view. */
 void              ferry_graph_view_flush               (FerryGraphView  *self);
 FerryGraphTiles  *ferry_graph_view_get_tiles           (FerryGraphView  *self);
+/* Whether the last frame was the settled one: every card from its image
+ * at this zoom, every edge tile in view in full. */
+gboolean          ferry_graph_view_is_settled          (FerryGraphView  *self);
+/* Cards the last frame drew otherwise than from their image at this
+ * zoom (scaled from another zoom's, or as vectors). */
+guint             ferry_graph_view_get_n_stand_ins     (FerryGraphView  *self);
+/* Card images rasterised since the view was made. */
+guint             ferry_graph_view_get_n_images        (FerryGraphView  *self);
+/* FALSE draws the cards as vectors in every frame (the old way, for
+ * comparing). */
+void              ferry_graph_view_set_card_images     (FerryGraphView  *self,
+                                                        gboolean         card_images);
 /* From how many tables on the layout runs in a worker thread. */
 void              ferry_graph_view_set_async_threshold (FerryGraphView  *self,
                                                         guint            n_tables);

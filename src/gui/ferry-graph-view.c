@@ -25,7 +25,9 @@
  *
  * What is drawn is cached: a render node per table and level of detail,
  * built the first time the table is on screen and dropped when its
- * status (or progress) changes; the edges as raster tiles per zoom
+ * status (or progress) changes; that node rasterised at the zoom of the
+ * view (a card's rounded borders and text cost tens of microseconds to
+ * draw, its image a few to copy); the edges as raster tiles per zoom
  * (ferry-graph-tiles.c: thousands of long antialiased curves cannot be
  * rasterised again in every frame), rendered in a worker thread of low
  * priority, zoomed out as drafts first and then in full detail. The
@@ -37,6 +39,11 @@
  * symbol, name, schema and size; zoomed out it loses the text and then the
  * rounded corners; edges get proportionally wider lines so that the
  * overview stays legible.
+ *
+ * While the zoom moves, a card's image of an earlier zoom stands in,
+ * scaled; once the zoom rests the cards are rasterised again at the new
+ * one, a few milliseconds' worth a frame, so that the frame that settles
+ * looks as if it had been drawn from the vectors.
  *
  * Hovering a table dims everything else and draws the table, its parents,
  * its children and the edges between them on top; selecting one (click,
@@ -50,6 +57,13 @@
 #define DRAG_THRESHOLD  4.0
 #define CARD_RADIUS     8.0f
 #define DEFAULT_ASYNC_THRESHOLD 3000
+/* Card images: how long after the last change of zoom it counts as
+ * resting (as for the edge tiles), how much time a frame may spend
+ * making them, and how many pixels of them to keep (a few screens:
+ * 2,000 cards at 100% would be 80 MB). */
+#define CARD_SETTLE_USEC  (120 * 1000)
+#define CARD_BUDGET_USEC  4000
+#define CARD_MAX_PIXELS   (6 * 1024 * 1024)
 
 typedef enum {
   LOD_FULL,   /* cards with text */
@@ -68,6 +82,14 @@ typedef struct {
   PangoLayout      *subtitle_layout;
   PangoLayout      *label_layout;   /* zoomed out: the name, large */
   GskRenderNode    *render[N_LODS];
+  /* render[image_lod] rasterised at image_zoom, in the pixels of that
+   * zoom (graph units × zoom) */
+  cairo_surface_t  *image;
+  GskRenderNode    *image_node;
+  graphene_rect_t   image_bounds;
+  double            image_zoom;
+  Lod               image_lod;
+  guint64           image_used;     /* frame it was last drawn in */
 } Node;
 
 
@@ -107,6 +129,18 @@ struct _FerryGraphView
   FerryGraphTiles   *tiles;
   guint              warm_source;
   guint              warm_next;
+
+  /* Card images */
+  guint64            frame;
+  gsize              image_pixels;
+  double             image_zoom;    /* the zoom of the last frame */
+  gint64             zoom_changed;
+  gint64             image_usec;    /* spent this frame on images again */
+  guint              n_stand_ins;   /* cards drawn otherwise this frame */
+  guint              refine_source;
+  guint              n_images;      /* made since the view was made */
+  gboolean           card_images;   /* FALSE: cards drawn as vectors */
+  gboolean           no_stand_ins;  /* flushing: every image at this zoom */
 
   /* The view: the graph point at the centre, and the scale */
   double             zoom;
@@ -267,10 +301,24 @@ lod_for_zoom (double zoom)
 /* ------------------------------------------------------------------ */
 
 static void
-node_drop_render (Node *node)
+node_drop_image (FerryGraphView *self,
+                 Node           *node)
+{
+  if (node->image == NULL)
+    return;
+
+  self->image_pixels -= (gsize) (node->image_bounds.size.width * node->image_bounds.size.height);
+  g_clear_pointer (&node->image_node, gsk_render_node_unref);
+  g_clear_pointer (&node->image, cairo_surface_destroy);
+}
+
+static void
+node_drop_render (FerryGraphView *self,
+                  Node           *node)
 {
   for (guint l = 0; l < N_LODS; l++)
     g_clear_pointer (&node->render[l], gsk_render_node_unref);
+  node_drop_image (self, node);
 }
 
 static void
@@ -286,7 +334,7 @@ drop_renders (FerryGraphView *self)
 {
   for (guint i = 0; i < self->n_nodes; i++)
     {
-      node_drop_render (&self->nodes[i]);
+      node_drop_render (self, &self->nodes[i]);
       g_clear_object (&self->nodes[i].title_layout);
       g_clear_object (&self->nodes[i].subtitle_layout);
       g_clear_object (&self->nodes[i].label_layout);
@@ -329,7 +377,7 @@ clear_model (FerryGraphView *self)
       Node *node = &self->nodes[i];
 
       g_signal_handlers_disconnect_by_func (node->table, status_changed, self);
-      node_drop_render (node);
+      node_drop_render (self, node);
       g_clear_object (&node->title_layout);
       g_clear_object (&node->subtitle_layout);
       g_clear_object (&node->label_layout);
@@ -342,6 +390,8 @@ clear_model (FerryGraphView *self)
   g_clear_pointer (&self->adj_start, g_free);
   g_clear_pointer (&self->adj, g_free);
   g_clear_handle_id (&self->warm_source, g_source_remove);
+  g_clear_handle_id (&self->refine_source, g_source_remove);
+  g_assert (self->image_pixels == 0);
   g_clear_pointer (&self->tiles, ferry_graph_tiles_free);
   g_clear_pointer (&self->layout, ferry_graph_layout_unref);
   drop_highlight (self);
@@ -781,6 +831,182 @@ get_node_render (FerryGraphView *self,
   return node->render[lod];
 }
 
+/* Card images */
+
+static gboolean
+zoom_resting (FerryGraphView *self)
+{
+  return g_get_monotonic_time () - self->zoom_changed >= CARD_SETTLE_USEC;
+}
+
+/* The card of node @i at the zoom of the view: its render node drawn
+ * with the transform of a frame, but for a whole number of pixels, into
+ * an image of its own. Copied to the frame, it gives the same pixels as
+ * the render node would. */
+static void
+make_image (FerryGraphView *self,
+            guint           i,
+            Lod             lod)
+{
+  Node *node = &self->nodes[i];
+  GskRenderNode *vector = get_node_render (self, i, lod);
+  float zoom = (float) self->zoom;
+  graphene_rect_t b;
+  float x0, y0, x1, y1;
+  cairo_t *cr;
+
+  node_drop_image (self, node);
+
+  gsk_render_node_get_bounds (vector, &b);
+  x0 = floorf (b.origin.x * zoom);
+  y0 = floorf (b.origin.y * zoom);
+  x1 = ceilf ((b.origin.x + b.size.width) * zoom);
+  y1 = ceilf ((b.origin.y + b.size.height) * zoom);
+  node->image_bounds = GRAPHENE_RECT_INIT (x0, y0, MAX (x1 - x0, 1), MAX (y1 - y0, 1));
+
+  node->image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                            (int) node->image_bounds.size.width,
+                                            (int) node->image_bounds.size.height);
+  cr = cairo_create (node->image);
+  cairo_translate (cr, -x0, -y0);
+  cairo_scale (cr, zoom, zoom);
+  gsk_render_node_draw (vector, cr);
+  cairo_destroy (cr);
+
+  node->image_node = ferry_graph_image_node_new (node->image, &node->image_bounds);
+  node->image_zoom = self->zoom;
+  node->image_lod = lod;
+  self->image_pixels += (gsize) (node->image_bounds.size.width * node->image_bounds.size.height);
+  self->n_images++;
+}
+
+static void
+append_vector_card (FerryGraphView *self,
+                    GtkSnapshot    *snapshot,
+                    guint           i,
+                    Lod             lod)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
+  gtk_snapshot_append_node (snapshot, get_node_render (self, i, lod));
+  gtk_snapshot_restore (snapshot);
+}
+
+/* Appends the card of node @i, in the pixels of the view's zoom (the
+ * caller translates, but does not scale). A frame makes images for a
+ * few milliseconds, not while the zoom moves if another zoom's image can
+ * stand in, scaled; a card left without an image is drawn as vectors,
+ * which costs half as much as making its image. */
+static void
+append_card (FerryGraphView *self,
+             GtkSnapshot    *snapshot,
+             guint           i,
+             Lod             lod)
+{
+  Node *node = &self->nodes[i];
+  gboolean has_image, stand_in = FALSE;
+  gint64 started;
+
+  if (lod == LOD_DOT || !self->card_images)
+    {
+      append_vector_card (self, snapshot, i, lod);
+      return;
+    }
+
+  has_image = node->image != NULL && node->image_lod == lod;
+  if (has_image && node->image_zoom == self->zoom)
+    {
+      node->image_used = self->frame;
+      gtk_snapshot_append_node (snapshot, node->image_node);
+      return;
+    }
+
+  if (has_image && !self->no_stand_ins)
+    {
+      double ratio = self->zoom / node->image_zoom;
+
+      stand_in = ratio >= 0.5 && ratio <= 2.0;
+      if (stand_in && (!zoom_resting (self) || self->image_usec >= CARD_BUDGET_USEC))
+        {
+          GskRenderNode *scaled = ferry_graph_scaled_image_node_new (node->image, &node->image_bounds, ratio);
+
+          node->image_used = self->frame;
+          gtk_snapshot_append_node (snapshot, scaled);
+          gsk_render_node_unref (scaled);
+          self->n_stand_ins++;
+          return;
+        }
+    }
+
+  if (self->image_usec >= CARD_BUDGET_USEC && !self->no_stand_ins)
+    {
+      append_vector_card (self, snapshot, i, lod);
+      self->n_stand_ins++;
+      return;
+    }
+
+  started = g_get_monotonic_time ();
+  make_image (self, i, lod);
+  self->image_usec += g_get_monotonic_time () - started;
+  node->image_used = self->frame;
+  gtk_snapshot_append_node (snapshot, node->image_node);
+}
+
+static int
+compare_image_used (gconstpointer a,
+                    gconstpointer b)
+{
+  const Node *x = *(Node * const *) a, *y = *(Node * const *) b;
+
+  return x->image_used < y->image_used ? -1 : x->image_used > y->image_used;
+}
+
+/* Beyond the budget, the images drawn longest ago go; not those of this
+ * frame. */
+static void
+evict_images (FerryGraphView *self)
+{
+  g_autoptr(GPtrArray) old = NULL;
+
+  if (self->image_pixels <= CARD_MAX_PIXELS)
+    return;
+
+  old = g_ptr_array_new ();
+  for (guint i = 0; i < self->n_nodes; i++)
+    if (self->nodes[i].image != NULL && self->nodes[i].image_used < self->frame)
+      g_ptr_array_add (old, &self->nodes[i]);
+  g_ptr_array_sort (old, compare_image_used);
+
+  for (guint k = 0; k < old->len && self->image_pixels > CARD_MAX_PIXELS; k++)
+    node_drop_image (self, g_ptr_array_index (old, k));
+}
+
+static gboolean
+refine_images (gpointer user_data)
+{
+  FerryGraphView *self = user_data;
+
+  self->refine_source = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Cards drawn scaled get their images at this zoom in the next frames:
+ * once the zoom rests, then a budget's worth a frame. */
+static void
+schedule_refine (FerryGraphView *self)
+{
+  gint64 wait;
+
+  if (self->n_stand_ins == 0 || self->refine_source != 0)
+    return;
+
+  wait = CARD_SETTLE_USEC - (g_get_monotonic_time () - self->zoom_changed);
+  self->refine_source = g_timeout_add ((guint) (MAX (wait, 0) / 1000 + 1), refine_images, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->refine_source),
+                            "[ferry] card images");
+}
+
 /* The edges of @node, in the accent colour and wider, as vectors: they
  * are few. Rebuilt when the zoom changes, so that they stay 2 px wide. */
 static GskRenderNode *
@@ -836,6 +1062,9 @@ get_highlight (FerryGraphView *self,
   return self->highlight;
 }
 
+/* In the pixels of the view's zoom, as append_card(). Zoomed out, the
+ * tables are plain rectangles, cheaper to draw than to copy: under one
+ * scale, as vectors. */
 static void
 append_visible_nodes (FerryGraphView        *self,
                       GtkSnapshot           *snapshot,
@@ -843,6 +1072,13 @@ append_visible_nodes (FerryGraphView        *self,
                       Lod                    lod)
 {
   FerryGraphLayout *layout = self->layout;
+  gboolean vector = lod == LOD_DOT || !self->card_images;
+
+  if (vector)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
+    }
 
   for (guint l = 0; l < layout->n_columns; l++)
     {
@@ -872,31 +1108,56 @@ append_visible_nodes (FerryGraphView        *self,
 
           if (layout->rects[v].origin.y > area->origin.y + area->size.height)
             break;
-          gtk_snapshot_append_node (snapshot, get_node_render (self, v, lod));
+          if (vector)
+            gtk_snapshot_append_node (snapshot, get_node_render (self, v, lod));
+          else
+            append_card (self, snapshot, v, lod);
         }
     }
+
+  if (vector)
+    gtk_snapshot_restore (snapshot);
 }
 
+/* The highlighted edges of @node, in graph units. */
 static void
-append_neighbourhood (FerryGraphView *self,
-                      GtkSnapshot    *snapshot,
-                      int             node,
-                      Lod             lod)
+append_highlight (FerryGraphView *self,
+                  GtkSnapshot    *snapshot,
+                  int             node)
 {
   GskRenderNode *edges = get_highlight (self, node);
 
-  if (edges != NULL)
-    gtk_snapshot_append_node (snapshot, edges);
+  if (edges == NULL)
+    return;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
+  gtk_snapshot_append_node (snapshot, edges);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* In pixels, as append_card(); only the cards in @area. */
+static void
+append_neighbourhood (FerryGraphView        *self,
+                      GtkSnapshot           *snapshot,
+                      const graphene_rect_t *area,
+                      int                    node,
+                      Lod                    lod)
+{
+  const graphene_rect_t *rects = self->layout->rects;
+
+  append_highlight (self, snapshot, node);
 
   for (guint k = self->adj_start[node]; k < self->adj_start[node + 1]; k++)
     {
       const FerryGraphEdge *edge = &self->layout->edges[self->adj[k]];
 
-      gtk_snapshot_append_node (snapshot, get_node_render (self, edge->parent, lod));
-      if (edge->child != edge->parent)
-        gtk_snapshot_append_node (snapshot, get_node_render (self, edge->child, lod));
+      if (graphene_rect_intersection (area, &rects[edge->parent], NULL))
+        append_card (self, snapshot, edge->parent, lod);
+      if (edge->child != edge->parent && graphene_rect_intersection (area, &rects[edge->child], NULL))
+        append_card (self, snapshot, edge->child, lod);
     }
-  gtk_snapshot_append_node (snapshot, get_node_render (self, (guint) node, lod));
+  append_card (self, snapshot, (guint) node, lod);
 }
 
 static void
@@ -949,42 +1210,61 @@ ferry_graph_view_snapshot (GtkWidget   *widget,
   visible_area (self, &area);
   get_origin (self, &ox, &oy);
 
+  self->frame++;
+  self->image_usec = 0;
+  self->n_stand_ins = 0;
+  if (self->zoom != self->image_zoom)
+    {
+      self->image_zoom = self->zoom;
+      self->zoom_changed = g_get_monotonic_time ();
+    }
+
+  /* Cards are drawn in pixels, the rest in graph units. */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) ox, (float) oy));
-  gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
 
   focus = self->hover >= 0 ? self->hover : -1;
 
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
   ferry_graph_tiles_snapshot (self->tiles, snapshot, &area, self->zoom);
+  gtk_snapshot_restore (snapshot);
 
   append_visible_nodes (self, snapshot, &area, lod);
 
   /* Hovering dims everything but the table and its neighbours: a veil of
-   * the background over what is drawn (cheaper than an opacity group). */
+   * the background over what is drawn (cheaper than an opacity group),
+   * and the neighbourhood drawn again on top, from the same images. */
   if (focus >= 0)
     {
       GdkRGBA veil = self->palette.background;
-      GskRoundedRect rr;
 
       veil.alpha = 0.72f;
-      gtk_snapshot_append_color (snapshot, &veil, &area);
-      append_neighbourhood (self, snapshot, focus, lod);
-
-      /* The table under the pointer, outlined. */
-      gsk_rounded_rect_init_from_rect (&rr, &layout->rects[focus], CARD_RADIUS);
-      {
-        float w = (float) MAX (1.5, 1.5 / self->zoom);
-
-        append_outline (snapshot, &rr, w, w, w, w, &self->palette.accent);
-      }
+      gtk_snapshot_append_color (snapshot, &veil,
+                                 &GRAPHENE_RECT_INIT ((float) -ox, (float) -oy,
+                                                      gtk_widget_get_width (widget),
+                                                      gtk_widget_get_height (widget)));
+      append_neighbourhood (self, snapshot, &area, focus, lod);
     }
   else if (self->selected >= 0)
     {
-      GskRenderNode *edges = get_highlight (self, self->selected);
+      append_highlight (self, snapshot, self->selected);
+      append_card (self, snapshot, (guint) self->selected, lod);
+    }
 
-      if (edges != NULL)
-        gtk_snapshot_append_node (snapshot, edges);
-      gtk_snapshot_append_node (snapshot, get_node_render (self, (guint) self->selected, lod));
+  schedule_refine (self);
+  evict_images (self);
+
+  gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
+
+  /* The table under the pointer, outlined. */
+  if (focus >= 0)
+    {
+      GskRoundedRect rr;
+      float w = (float) MAX (1.5, 1.5 / self->zoom);
+
+      gsk_rounded_rect_init_from_rect (&rr, &layout->rects[focus], CARD_RADIUS);
+      append_outline (snapshot, &rr, w, w, w, w, &self->palette.accent);
     }
 
   if (self->selected >= 0)
@@ -1056,7 +1336,7 @@ status_changed (FerryTable     *table,
 
   node->status = status;
   node->fraction = fraction;
-  node_drop_render (node);
+  node_drop_render (self, node);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1898,6 +2178,7 @@ ferry_graph_view_init (FerryGraphView *self)
   self->focus_pending = -1;
   self->highlight_node = -1;
   self->async_threshold = DEFAULT_ASYNC_THRESHOLD;
+  self->card_images = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -2316,7 +2597,7 @@ ferry_graph_view_set_async_threshold (FerryGraphView *self,
 }
 
 /* Finishes what is done ahead or in the background: the text of the
- * tables, and the edge tiles of the current view. */
+ * tables, the card images and the edge tiles of the current view. */
 void
 ferry_graph_view_flush (FerryGraphView *self)
 {
@@ -2330,6 +2611,17 @@ ferry_graph_view_flush (FerryGraphView *self)
   if (self->tiles == NULL)
     return;
 
+  {
+    GtkSnapshot *snapshot = gtk_snapshot_new ();
+    GskRenderNode *node;
+
+    self->no_stand_ins = TRUE;
+    ferry_graph_view_snapshot (GTK_WIDGET (self), snapshot);
+    self->no_stand_ins = FALSE;
+    node = gtk_snapshot_free_to_node (snapshot);
+    g_clear_pointer (&node, gsk_render_node_unref);
+  }
+
   visible_area (self, &area);
   for (guint i = 0; i < 4; i++)
     {
@@ -2342,6 +2634,54 @@ ferry_graph_view_flush (FerryGraphView *self)
       if (complete)
         break;
     }
+}
+
+/* Whether the last frame drew every card from an image of its zoom (or
+ * as vectors), and every edge tile in full. */
+gboolean
+ferry_graph_view_is_settled (FerryGraphView *self)
+{
+  graphene_rect_t area;
+
+  g_return_val_if_fail (FERRY_IS_GRAPH_VIEW (self), FALSE);
+
+  if (self->layout == NULL)
+    return FALSE;
+
+  visible_area (self, &area);
+  return self->n_stand_ins == 0 && self->image_zoom == self->zoom &&
+         ferry_graph_tiles_is_settled (self->tiles, &area, self->zoom);
+}
+
+guint
+ferry_graph_view_get_n_stand_ins (FerryGraphView *self)
+{
+  g_return_val_if_fail (FERRY_IS_GRAPH_VIEW (self), 0);
+
+  return self->n_stand_ins;
+}
+
+guint
+ferry_graph_view_get_n_images (FerryGraphView *self)
+{
+  g_return_val_if_fail (FERRY_IS_GRAPH_VIEW (self), 0);
+
+  return self->n_images;
+}
+
+void
+ferry_graph_view_set_card_images (FerryGraphView *self,
+                                  gboolean        card_images)
+{
+  g_return_if_fail (FERRY_IS_GRAPH_VIEW (self));
+
+  if (self->card_images == !!card_images)
+    return;
+
+  self->card_images = !!card_images;
+  for (guint i = 0; i < self->n_nodes; i++)
+    node_drop_image (self, &self->nodes[i]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 FerryGraphTiles *
