@@ -544,6 +544,23 @@ ferry_connection_exec (FerryConnection  *self,
 }
 
 /**
+ * ferry_connection_rollback_quietly:
+ *
+ * Ends the connection's transaction, if one is open, with a ROLLBACK
+ * whose own failure does not matter: the caller already has the error
+ * that brought it here, and a broken connection is found by its next
+ * use. Does nothing on a closed connection.
+ */
+void
+ferry_connection_rollback_quietly (FerryConnection *self)
+{
+  if (self == NULL || self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+    return;
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    ferry_connection_exec (self, "ROLLBACK", NULL);
+}
+
+/**
  * ferry_connection_query_value:
  *
  * Returns the first column of the first row as a string, %NULL for a

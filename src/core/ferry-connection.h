@@ -44,6 +44,7 @@ PGresult        *ferry_connection_query_params       (FerryConnection  *self,
 gboolean         ferry_connection_exec               (FerryConnection  *self,
                                                       const char       *sql,
                                                       GError          **error);
+void             ferry_connection_rollback_quietly   (FerryConnection  *self);
 char            *ferry_connection_query_value        (FerryConnection  *self,
                                                       const char       *sql,
                                                       GError          **error);

@@ -120,17 +120,6 @@ slot_ensure (FerryCoordinator  *self,
   return TRUE;
 }
 
-static void
-rollback_quietly (FerryConnection *connection)
-{
-  if (connection != NULL && ferry_connection_is_open (connection))
-    {
-      PGconn *conn = ferry_connection_get_pgconn (connection);
-      if (PQtransactionStatus (conn) != PQTRANS_IDLE)
-        ferry_connection_exec (connection, "ROLLBACK", NULL);
-    }
-}
-
 static gboolean
 begin_source_snapshot (FerryCoordinator  *self,
                        FerryConnection   *source,
@@ -188,7 +177,7 @@ export_snapshot (FerryCoordinator  *self,
 
   if (self->snapshot != NULL)
     {
-      rollback_quietly (self->snapshot);
+      ferry_connection_rollback_quietly (self->snapshot);
       ferry_connection_close (self->snapshot);
     }
 
@@ -217,7 +206,7 @@ forget_snapshot (FerryCoordinator *self)
 
   if (self->snapshot != NULL)
     {
-      rollback_quietly (self->snapshot);
+      ferry_connection_rollback_quietly (self->snapshot);
       ferry_connection_close (self->snapshot);
     }
   g_mutex_lock (&self->snapshot_lock);
@@ -324,8 +313,8 @@ run_chunk (FerryCoordinator  *self,
         res->already_done = TRUE;
         res->rows = g_ascii_strtoull (PQgetvalue (check, 0, 0), NULL, 10);
         res->bytes = g_ascii_strtoull (PQgetvalue (check, 0, 1), NULL, 10);
-        rollback_quietly (slot->target);
-        rollback_quietly (slot->source);
+        ferry_connection_rollback_quietly (slot->target);
+        ferry_connection_rollback_quietly (slot->source);
         return TRUE;
       }
   }
@@ -357,8 +346,8 @@ run_chunk (FerryCoordinator  *self,
   if (g_strcmp0 (PQcmdTuples (update), "1") != 0)
     {
       /* Someone else recorded this chunk meanwhile: ours must not land. */
-      rollback_quietly (slot->target);
-      rollback_quietly (slot->source);
+      ferry_connection_rollback_quietly (slot->target);
+      ferry_connection_rollback_quietly (slot->source);
       res->already_done = TRUE;
       res->rows = copied.rows;
       res->bytes = copied.bytes;
@@ -367,15 +356,15 @@ run_chunk (FerryCoordinator  *self,
 
   if (!ferry_connection_exec (slot->target, "COMMIT", error))
     goto fail;
-  rollback_quietly (slot->source);
+  ferry_connection_rollback_quietly (slot->source);
 
   res->rows = copied.rows;
   res->bytes = copied.bytes;
   return TRUE;
 
 fail:
-  rollback_quietly (slot->target);
-  rollback_quietly (slot->source);
+  ferry_connection_rollback_quietly (slot->target);
+  ferry_connection_rollback_quietly (slot->source);
   return FALSE;
 }
 
@@ -444,7 +433,7 @@ run_ddl (FerryCoordinator  *self,
   return TRUE;
 
 fail:
-  rollback_quietly (slot->target);
+  ferry_connection_rollback_quietly (slot->target);
   return FALSE;
 }
 
@@ -501,7 +490,7 @@ run_validate (FerryCoordinator  *self,
     goto fail;
 
   source = ferry_connection_query (slot->source, sql, error);
-  rollback_quietly (slot->source);
+  ferry_connection_rollback_quietly (slot->source);
   if (source == NULL)
     goto fail;
 
@@ -532,7 +521,7 @@ run_validate (FerryCoordinator  *self,
                                           work->matches, error);
 
 fail:
-  rollback_quietly (slot->source);
+  ferry_connection_rollback_quietly (slot->source);
   chunk_timeout (self, slot->source);
   chunk_timeout (self, slot->target);
   slot->unbounded = FALSE;
@@ -876,7 +865,7 @@ missing_entries_list (FerryCoordinator  *self,
   return g_steal_pointer (&list_path);
 
 fail:
-  rollback_quietly (self->control_target);
+  ferry_connection_rollback_quietly (self->control_target);
   return NULL;
 }
 
@@ -1660,7 +1649,7 @@ journal_post_data (FerryCoordinator  *self,
   return TRUE;
 
 fail:
-  rollback_quietly (self->control_target);
+  ferry_connection_rollback_quietly (self->control_target);
   return FALSE;
 }
 
@@ -1739,7 +1728,7 @@ drop_one (FerryCoordinator  *self,
       !ferry_connection_exec (target, drop_sql, error) ||
       !ferry_connection_exec (target, "COMMIT", error))
     {
-      rollback_quietly (target);
+      ferry_connection_rollback_quietly (target);
       return FALSE;
     }
 
@@ -2398,7 +2387,7 @@ refresh_materialized_views (FerryCoordinator  *self,
               continue;
             }
 
-          rollback_quietly (self->control_target);
+          ferry_connection_rollback_quietly (self->control_target);
           if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "55000") != 0)
             {
               g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
@@ -2763,7 +2752,7 @@ ferry_job_truncate (FerryCoordinator *self,
                                          &error) ||
       !ferry_connection_exec (self->control_target, "COMMIT", &error))
     {
-      rollback_quietly (self->control_target);
+      ferry_connection_rollback_quietly (self->control_target);
       goto fail;
     }
 

@@ -1333,15 +1333,6 @@ ferry_journal_record_validation (FerryJournal     *self,
                G_N_ELEMENTS (params), params, error);
 }
 
-static void
-rollback_quietly (FerryConnection *connection)
-{
-  PGconn *conn = ferry_connection_get_pgconn (connection);
-
-  if (conn != NULL && PQtransactionStatus (conn) != PQTRANS_IDLE)
-    ferry_connection_exec (connection, "ROLLBACK", NULL);
-}
-
 /**
  * ferry_journal_restore_pending:
  *
@@ -1389,7 +1380,7 @@ ferry_journal_restore_pending (FerryJournal  *self,
               {
                 g_autofree char *detail = g_strdup_printf ("%s %s: %s", ddl->kind, ddl->object_name,
                                                            local_error->message);
-                rollback_quietly (target);
+                ferry_connection_rollback_quietly (target);
                 ferry_journal_add_event (self, migration_id, "restore-failed", detail, NULL);
                 continue;
               }
@@ -1404,7 +1395,7 @@ ferry_journal_restore_pending (FerryJournal  *self,
               {
                 g_autofree char *detail = g_strdup_printf (_("%s stays NOT VALID: %s"), ddl->object_name,
                                                            local_error->message);
-                rollback_quietly (target);
+                ferry_connection_rollback_quietly (target);
                 ferry_journal_add_event (self, migration_id, "left-not-valid", detail, NULL);
               }
           }
