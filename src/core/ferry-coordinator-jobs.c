@@ -120,16 +120,35 @@ slot_ensure (FerryCoordinator  *self,
   return TRUE;
 }
 
-static gboolean
-begin_source_snapshot (FerryCoordinator  *self,
-                       FerryConnection   *source,
-                       GError           **error)
+/**
+ * ferry_coordinator_import_snapshot:
+ * @imported: (out) (optional): whether the run's snapshot was imported
+ *   (there may be none yet)
+ * @gone: (out): set when the run's exported snapshot no longer exists
+ *
+ * Begins a read-only REPEATABLE READ transaction on @source in the
+ * run's exported snapshot, so that it reads the source as every worker
+ * does. When the snapshot is gone (22023 "invalid snapshot identifier",
+ * or 55000 when the exporting process just went away: the source
+ * restarted, or the coordinator lost its connection), fails with a
+ * FERRY_ERROR_CONNECTION error and sets @gone; the transaction is then
+ * still open, and aborted.
+ */
+gboolean
+ferry_coordinator_import_snapshot (FerryCoordinator  *self,
+                                   FerryConnection   *source,
+                                   gboolean          *imported,
+                                   gboolean          *gone,
+                                   GError           **error)
 {
   g_autofree char *set = NULL;
   g_autofree char *literal = NULL;
-
   g_autofree char *id = NULL;
   g_autoptr(GError) local_error = NULL;
+
+  if (imported != NULL)
+    *imported = FALSE;
+  *gone = FALSE;
 
   if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return FALSE;
@@ -143,24 +162,38 @@ begin_source_snapshot (FerryCoordinator  *self,
   literal = ferry_quote_literal (id);
   set = g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal);
   if (ferry_connection_exec (source, set, &local_error))
-    return TRUE;
+    {
+      if (imported != NULL)
+        *imported = TRUE;
+      return TRUE;
+    }
 
-  /* "invalid snapshot identifier": the transaction that exported it is
-   * gone — the source restarted, or the coordinator's connection to it
-   * was lost. Not this chunk's fault: an outage, and the coordinator
-   * exports a new snapshot. */
-  /* 22023 "invalid snapshot identifier"; 55000 "could not import the
-   * requested snapshot" when the exporting process just went away. */
   if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "22023") == 0 ||
       g_strcmp0 (ferry_error_get_sqlstate (local_error), "55000") == 0)
     {
-      g_atomic_int_set (&self->snapshot_lost, 1);
+      *gone = TRUE;
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONNECTION,
                    _("The source’s exported snapshot is gone (did the source restart?): %s"),
                    local_error->message);
       return FALSE;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* A chunk's read: a snapshot that is gone is not this chunk's fault but
+ * an outage, and the coordinator exports a new one. */
+static gboolean
+begin_source_snapshot (FerryCoordinator  *self,
+                       FerryConnection   *source,
+                       GError           **error)
+{
+  gboolean gone;
+
+  if (ferry_coordinator_import_snapshot (self, source, NULL, &gone, error))
+    return TRUE;
+  if (gone)
+    g_atomic_int_set (&self->snapshot_lost, 1);
   return FALSE;
 }
 

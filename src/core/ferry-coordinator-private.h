@@ -231,6 +231,12 @@ void      ferry_job_snapshot                 (FerryCoordinator    *self,
 void      ferry_job_chunk_error              (FerryCoordinator    *self,
                                               GTask               *task);
 
+gboolean  ferry_coordinator_import_snapshot  (FerryCoordinator    *self,
+                                              FerryConnection     *source,
+                                              gboolean            *imported,
+                                              gboolean            *gone,
+                                              GError             **error);
+
 /* ferry-large-objects.c: in the finish job */
 gboolean  ferry_large_objects_copy           (FerryCoordinator    *self,
                                               GError             **error);

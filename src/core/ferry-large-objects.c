@@ -377,15 +377,6 @@ copy_clear (Copy *copy)
   g_clear_pointer (&copy->missing_roles, g_hash_table_unref);
 }
 
-static void
-rollback_quietly (FerryConnection *connection)
-{
-  PGconn *conn = ferry_connection_get_pgconn (connection);
-
-  if (conn != NULL && PQtransactionStatus (conn) != PQTRANS_IDLE)
-    ferry_connection_exec (connection, "ROLLBACK", NULL);
-}
-
 /* Stop and the coordinator's end are honoured between pieces: the
  * batch rolls back, and a later run copies it again. */
 static gboolean
@@ -796,7 +787,7 @@ copy_batch (Copy         *copy,
 
 fail:
   copy->bytes = bytes_before;
-  rollback_quietly (copy->target);
+  ferry_connection_rollback_quietly (copy->target);
   return -1;
 }
 
@@ -811,40 +802,20 @@ begin_source (FerryCoordinator  *self,
               gboolean          *in_snapshot,
               GError           **error)
 {
-  g_autofree char *id = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean gone;
 
-  *in_snapshot = FALSE;
-  if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
-    return FALSE;
-
-  g_mutex_lock (&self->snapshot_lock);
-  id = g_strdup (self->snapshot_id);
-  g_mutex_unlock (&self->snapshot_lock);
-
-  if (id != NULL)
+  if (ferry_coordinator_import_snapshot (self, source, in_snapshot, &gone, &local_error))
+    return TRUE;
+  if (!gone)
     {
-      g_autofree char *literal = ferry_quote_literal (id);
-      g_autofree char *set = g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal);
-
-      if (ferry_connection_exec (source, set, &local_error))
-        {
-          *in_snapshot = TRUE;
-          return TRUE;
-        }
-      if (g_strcmp0 (ferry_error_get_sqlstate (local_error), "22023") != 0 &&
-          g_strcmp0 (ferry_error_get_sqlstate (local_error), "55000") != 0)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_message ("The run’s snapshot is gone (%s): large objects are read in a snapshot of their own",
-                 local_error->message);
-      rollback_quietly (source);
-      if (!ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
-        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  return TRUE;
+  g_message ("The run’s snapshot is gone (%s): large objects are read in a snapshot of their own",
+             local_error->message);
+  ferry_connection_rollback_quietly (source);
+  return ferry_connection_exec (source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
 }
 
 /* Validation: the count and the total size of the source's objects and
@@ -1097,7 +1068,7 @@ ferry_large_objects_copy (FerryCoordinator  *self,
   ok = mode == FERRY_VALIDATION_MODE_NONE || validate (&copy, mode == FERRY_VALIDATION_MODE_CHECKSUMS, error);
 
 out:
-  rollback_quietly (copy.source);
+  ferry_connection_rollback_quietly (copy.source);
   for (int i = 0; i < n_page; i++)
     large_object_clear (&page[i]);
   g_free (page);
