@@ -13,8 +13,10 @@
  *    the first frame (render nodes built, edge tiles not there yet), the
  *    following ones (cached), while panning (the main loop runs between
  *    frames, so edge tiles arrive from the worker thread as they would),
- *    while zooming (4 % a frame, out, in and out: the tiles of other
- *    zooms stand in), after status changes, while hovering;
+ *    while zooming (4 % a frame, out, in and out: the tiles and card
+ *    images of other zooms stand in), once the zoom rests until the
+ *    cards and edges of the new zoom are all there (settling), after
+ *    status changes, while hovering;
  *  - the background work: rasterising the edge tiles of a screen.
  *
  * Each frame is drawn into the same 1280×800 image surface, cleared
@@ -28,7 +30,14 @@
  * It prints figures; it does not pass or fail. Run it under Xvfb:
  *   GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 1600x1000x24" tests/bench-graph-view
  *
- * Usage: bench-graph-view [TABLES [FKS [FRAMES]]] [--png FILE] [--fresh-texture]
+ * The cards of the tables are drawn from images of them at the zoom of
+ * the view, made when they first show at that zoom; while the zoom
+ * moves, images of another zoom stand in, scaled, and once it rests the
+ * images of the new zoom are made over the next frames. --vector-cards
+ * draws every card from its render node in every frame instead (the
+ * old way).
+ *
+ * Usage: bench-graph-view [TABLES [FKS [FRAMES]]] [--png FILE] [--fresh-texture] [--vector-cards]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -303,6 +312,7 @@ main (int   argc,
   guint n_tables = 2000, n_fks = 4000, n_frames = 60;
   const char *png = NULL;
   gboolean fresh_texture = FALSE;
+  gboolean vector_cards = FALSE;
   g_autoptr(FerryCatalog) catalog = NULL;
   g_autoptr(FerryConfig) config = ferry_config_new ();
   g_autoptr(FerryAnalyzer) analyzer = NULL;
@@ -322,6 +332,7 @@ main (int   argc,
   const guint n_zooms = only ? 1 : G_N_ELEMENTS (all_zooms);
   const guint reps = 9;
   gint64 tile_usec[G_N_ELEMENTS (all_zooms)];
+  gint64 settle_cards[G_N_ELEMENTS (all_zooms)], settle_edges[G_N_ELEMENTS (all_zooms)];
   guint tile_count[G_N_ELEMENTS (all_zooms)];
   gint64 set_plan_us[9], layout_us[9], set_plan_cpu[9];
 
@@ -331,6 +342,8 @@ main (int   argc,
         png = argv[++i];
       else if (g_str_equal (argv[i], "--fresh-texture"))
         fresh_texture = TRUE;
+      else if (g_str_equal (argv[i], "--vector-cards"))
+        vector_cards = TRUE;
       else if (positional == 0)
         n_tables = (guint) atoi (argv[i]), positional++;
       else if (positional == 1)
@@ -340,7 +353,7 @@ main (int   argc,
     }
   if (n_tables < N_LAYERS || n_frames == 0)
     {
-      g_printerr ("usage: %s [TABLES (>= %u) [FKS [FRAMES]]] [--png FILE] [--fresh-texture]\n", argv[0], N_LAYERS);
+      g_printerr ("usage: %s [TABLES (>= %u) [FKS [FRAMES]]] [--png FILE] [--fresh-texture] [--vector-cards]\n", argv[0], N_LAYERS);
       return 2;
     }
 
@@ -370,6 +383,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
   view = ferry_graph_view_new ();
   ferry_graph_view_set_async_threshold (FERRY_GRAPH_VIEW (view), G_MAXUINT);
+  ferry_graph_view_set_card_images (FERRY_GRAPH_VIEW (view), !vector_cards);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
   wait_for (allocated, view);
@@ -461,7 +475,7 @@ main (int   argc,
   for (guint z = 0; z < n_zooms; z++)
     {
       double zoom;
-      Samples first, warm, pan, zooming, status, hover;
+      Samples first, warm, pan, zooming, settling, status, hover;
       double cx, cy;
 
       ferry_graph_view_zoom_fit (FERRY_GRAPH_VIEW (view));
@@ -477,6 +491,7 @@ main (int   argc,
       samples_init (&warm, n_frames);
       samples_init (&pan, n_frames);
       samples_init (&zooming, n_frames);
+      samples_init (&settling, n_frames);
       samples_init (&status, n_frames);
       samples_init (&hover, n_frames);
 
@@ -517,6 +532,31 @@ main (int   argc,
           iterate ();
           frame (view, &zooming);
         }
+
+      /* The gesture ends: frames every 8 ms, as long as there is
+       * something to finish, until the cards are drawn from images of
+       * this zoom and the edges from its tiles, in full. */
+      {
+        gint64 rest = g_get_monotonic_time ();
+
+        settle_cards[z] = settle_edges[z] = -1;
+        while (settling.n < n_frames && (settle_cards[z] < 0 || settle_edges[z] < 0) &&
+               g_get_monotonic_time () - rest < 10 * G_USEC_PER_SEC)
+          {
+            gint64 next = g_get_monotonic_time () + 8000;
+
+            while (g_get_monotonic_time () < next)
+              {
+                iterate ();
+                g_usleep (500);
+              }
+            frame (view, &settling);
+            if (settle_cards[z] < 0 && ferry_graph_view_get_n_stand_ins (FERRY_GRAPH_VIEW (view)) == 0)
+              settle_cards[z] = g_get_monotonic_time () - rest;
+            if (settle_edges[z] < 0 && ferry_graph_view_is_settled (FERRY_GRAPH_VIEW (view)))
+              settle_edges[z] = g_get_monotonic_time () - rest;
+          }
+      }
       ferry_graph_view_set_zoom (FERRY_GRAPH_VIEW (view), zoom);
       ferry_graph_view_set_center (FERRY_GRAPH_VIEW (view), cx, cy);
       ferry_graph_view_flush (FERRY_GRAPH_VIEW (view));
@@ -559,6 +599,8 @@ main (int   argc,
       print_row ("cached", zoom, &warm);
       print_row ("panning", zoom, &pan);
       print_row ("zooming", zoom, &zooming);
+      if (settling.n > 0)
+        print_row ("settling", zoom, &settling);
       print_row ("status", zoom, &status);
       print_row ("hovering", zoom, &hover);
 
@@ -566,6 +608,7 @@ main (int   argc,
       samples_clear (&warm);
       samples_clear (&pan);
       samples_clear (&zooming);
+      samples_clear (&settling);
       samples_clear (&status);
       samples_clear (&hover);
     }
@@ -576,6 +619,17 @@ main (int   argc,
       g_autofree char *label = zooms[z] > 0 ? g_strdup_printf ("%.0f%%", zooms[z] * 100) : g_strdup ("fit");
 
       g_print ("  %s: %u tiles, %.1f ms%s", label, tile_count[z], tile_usec[z] / 1000.0,
+               z + 1 < n_zooms ? ";" : "\n");
+    }
+  g_print ("After the zoom gesture, the frames every 8 ms (settling) until the cards are drawn from\n"
+           "images at the new zoom / the edges from its tiles in full, ms (-1: not within the frames):\n");
+  for (guint z = 0; z < n_zooms; z++)
+    {
+      g_autofree char *label = zooms[z] > 0 ? g_strdup_printf ("%.0f%%", zooms[z] * 100) : g_strdup ("fit");
+
+      g_print ("  %s: %.0f / %.0f%s", label,
+               settle_cards[z] < 0 ? -1 : settle_cards[z] / 1000.0,
+               settle_edges[z] < 0 ? -1 : settle_edges[z] / 1000.0,
                z + 1 < n_zooms ? ";" : "\n");
     }
   g_print ("Render nodes built in all: %u; tables cached now: %u of %u\n",
