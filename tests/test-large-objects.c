@@ -131,6 +131,31 @@ test_copy (void)
     g_assert_nonnull (strstr (out, "\"large_objects\""));
     g_assert_nonnull (strstr (out, "\"copied\" : 8,"));
   }
+
+  /* So does `ferry-cli status`, from the journal. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *file = ferry_test_config_write (config, workdir, "lo-status.yaml");
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) parse_error = NULL;
+    JsonObject *large;
+    int status = ferry_test_cli (&out, "status", "--config", file, "--json", NULL);
+
+    g_assert_cmpint (status, ==, 0);
+    json_parser_load_from_data (parser, out, -1, &parse_error);
+    g_assert_no_error (parse_error);
+    large = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "large_objects");
+    g_assert_nonnull (large);
+    g_assert_cmpint (json_object_get_int_member (large, "objects"), ==, 8);
+    g_assert_cmpint (json_object_get_int_member (large, "bytes"), ==,
+                     ferry_test_int_at (source, "SELECT sum(length(data)) FROM pg_largeobject"));
+
+    g_free (out);
+    out = NULL;
+    status = ferry_test_cli (&out, "status", "--config", file, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "Large objects"));
+  }
 }
 
 static void

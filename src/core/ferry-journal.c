@@ -466,6 +466,7 @@ ferry_journal_get_migration (FerryJournal  *self,
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
 
   g_return_val_if_fail (FERRY_IS_JOURNAL (self), NULL);
 
@@ -501,8 +502,37 @@ ferry_journal_get_migration (FerryJournal  *self,
     }
   if (!json_parser_load_from_data (parser, PQgetvalue (result, 0, 0), -1, error))
     return NULL;
+  root = json_node_copy (json_parser_get_root (parser));
 
-  return json_node_copy (json_parser_get_root (parser));
+  /* The large objects copied, from a journal that has their table (one
+   * written before Ferry copied them does not, until its next run). */
+  {
+    const char *schema_params[] = { self->schema };
+    g_autoptr(PGresult) has = query (self, NULL,
+      "SELECT pg_catalog.to_regclass(pg_catalog.format('%I.large_object_batch', $1::text)) IS NOT NULL",
+      1, schema_params, error);
+    g_autoptr(PGresult) objects = NULL;
+    JsonObject *large;
+
+    if (has != NULL && PQgetvalue (has, 0, 0)[0] == 't')
+      objects = query (self, NULL,
+                       "SELECT count(*), coalesce(sum(objects), 0), coalesce(sum(bytes), 0)"
+                       " FROM @S.large_object_batch WHERE migration_id = $1",
+                       1, params, error);
+    if (has == NULL || (PQgetvalue (has, 0, 0)[0] == 't' && objects == NULL))
+      {
+        json_node_unref (root);
+        return NULL;
+      }
+
+    large = json_object_new ();
+    json_object_set_int_member (large, "batches", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 0), NULL, 10) : 0);
+    json_object_set_int_member (large, "objects", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 1), NULL, 10) : 0);
+    json_object_set_int_member (large, "bytes", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 2), NULL, 10) : 0);
+    json_object_set_object_member (json_node_get_object (root), "large_objects", large);
+  }
+
+  return root;
 }
 
 gboolean
