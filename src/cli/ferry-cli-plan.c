@@ -53,17 +53,21 @@ print_text (FerryCliOptions *options,
   const char *bold = ferry_cli_style (options, "bold");
   const char *dim = ferry_cli_style (options, "dim");
   const char *reset = ferry_cli_style (options, "reset");
+  g_autofree char *source_label = ferry_cli_pad (_("Source"), 12);
+  g_autofree char *data_label = ferry_cli_pad (_("Data"), 12);
+  g_autofree char *plan_label = ferry_cli_pad (_("Plan"), 12);
+  g_autofree char *constraints_label = ferry_cli_pad (_("Constraints"), 12);
 
   g_print ("%s%s%s\n", ferry_cli_style (options, "heading"), _("Ferry migration plan"), reset);
-  g_print ("  %s%-12s%s %s\n", bold, _("Source"), reset,
+  g_print ("  %s%s%s %s\n", bold, source_label, reset,
            ferry_connection_get_display_name (ferry_validator_get_source (validator)));
-  g_print ("  %s%-12s%s ", bold, _("Data"), reset);
+  g_print ("  %s%s%s ", bold, data_label, reset);
   g_print (_("%u tables · %s · %s rows"), ferry_plan_get_n_tables (plan), total_size, total_rows);
-  g_print ("\n  %s%-12s%s ", bold, _("Plan"), reset);
+  g_print ("\n  %s%s%s ", bold, plan_label, reset);
   g_print (_("%u batches of up to %u tables · %u dependency levels · %u chunks of about %s"),
            batches->len, ferry_config_get_batch_size (config),
            ferry_analyzer_get_n_levels (analyzer), chunks->len, chunk_size);
-  g_print ("\n  %s%-12s%s ", bold, _("Constraints"), reset);
+  g_print ("\n  %s%s%s ", bold, constraints_label, reset);
   g_print (_("%s · %u workers"),
            ferry_enum_to_nick (FERRY_TYPE_CONSTRAINT_STRATEGY, ferry_config_get_constraints (config)),
            ferry_config_get_max_parallel (config));

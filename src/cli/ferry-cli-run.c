@@ -616,6 +616,15 @@ parse_and_load (int                argc,
          (*config = ferry_cli_load_config (options, error)) != NULL;
 }
 
+/* "  Label          ": the labels of the status, padded by characters
+ * (not bytes) so that translated ones line up too. */
+static void
+print_label (const char *label)
+{
+  g_autofree char *padded = ferry_cli_pad (label, 14);
+  g_print ("  %s ", padded);
+}
+
 static void
 print_status_text (FerryCliOptions *options,
                    JsonObject      *m)
@@ -633,19 +642,27 @@ print_status_text (FerryCliOptions *options,
 
   g_print ("%s%s %" G_GINT64_FORMAT "%s  %s\n", ferry_cli_style (options, "bold"), _("Migration"),
            json_object_get_int_member (m, "migration_id"), ferry_cli_style (options, "reset"), state);
-  g_print ("  %-14s %s\n", _("Source"), json_object_get_string_member_with_default (m, "source", ""));
-  g_print ("  %-14s %s\n", _("Target"), json_object_get_string_member_with_default (m, "target", ""));
-  g_print ("  %-14s %s\n", _("Started"), json_object_get_string_member_with_default (m, "started_at", "—"));
+  print_label (_("Source"));
+  g_print ("%s\n", json_object_get_string_member_with_default (m, "source", ""));
+  print_label (_("Target"));
+  g_print ("%s\n", json_object_get_string_member_with_default (m, "target", ""));
+  print_label (_("Started"));
+  g_print ("%s\n", json_object_get_string_member_with_default (m, "started_at", "—"));
   if (!json_object_get_null_member (m, "finished_at"))
-    g_print ("  %-14s %s\n", _("Finished"), json_object_get_string_member_with_default (m, "finished_at", "—"));
-  g_print ("  %-14s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s\n",
-           _("Progress"), json_object_get_int_member_with_default (m, "tables_done", 0),
+    {
+      print_label (_("Finished"));
+      g_print ("%s\n", json_object_get_string_member_with_default (m, "finished_at", "—"));
+    }
+  print_label (_("Progress"));
+  g_print ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s\n",
+           json_object_get_int_member_with_default (m, "tables_done", 0),
            json_object_get_int_member_with_default (m, "tables_total", 0), _("tables"),
            chunks_done, chunks_total, _("chunks"));
-  g_print ("  %-14s %'" G_GINT64_FORMAT " %s, %s %s\n", _("Copied"),
-           json_object_get_int_member_with_default (m, "rows_done", 0), _("rows"), done,
-           _("of COPY data"));
-  g_print ("  %-14s %s\n", _("Planned"), total);
+  print_label (_("Copied"));
+  g_print ("%'" G_GINT64_FORMAT " %s, %s %s\n", json_object_get_int_member_with_default (m, "rows_done", 0),
+           _("rows"), done, _("of COPY data"));
+  print_label (_("Planned"));
+  g_print ("%s\n", total);
   {
     JsonObject *large = json_object_get_object_member (m, "large_objects");
     gint64 objects = large ? json_object_get_int_member_with_default (large, "objects", 0) : 0;
@@ -654,19 +671,22 @@ print_status_text (FerryCliOptions *options,
       {
         g_autofree char *size = ferry_format_bytes (json_object_get_int_member_with_default (large, "bytes", 0));
 
-        g_print ("  %-14s %'" G_GINT64_FORMAT " %s, %s\n", _("Large objects"), objects, _("copied"), size);
+        print_label (_("Large objects"));
+        g_print ("%'" G_GINT64_FORMAT " %s, %s\n", objects, _("copied"), size);
       }
   }
-  g_print ("  %-14s %s (pid %" G_GINT64_FORMAT ")", _("Run on"),
-           json_object_get_string_member_with_default (m, "owner_host", "?"),
+  print_label (_("Run on"));
+  g_print ("%s (pid %" G_GINT64_FORMAT ")", json_object_get_string_member_with_default (m, "owner_host", "?"),
            json_object_get_int_member_with_default (m, "owner_pid", 0));
   if (age >= 0)
     g_print (_(", last heard of %.0f s ago"), age);
   g_print ("\n");
   if (json_object_get_int_member_with_default (m, "ddl_pending", 0) > 0)
-    g_print ("  %-14s %" G_GINT64_FORMAT " %s\n", _("Pending"),
-             json_object_get_int_member (m, "ddl_pending"),
-             _("dropped constraints, indexes or trigger states to restore"));
+    {
+      print_label (_("Pending"));
+      g_print ("%" G_GINT64_FORMAT " %s\n", json_object_get_int_member (m, "ddl_pending"),
+               _("dropped constraints, indexes or trigger states to restore"));
+    }
 
   if ((g_str_equal (state, "running") || g_str_equal (state, "paused")) && age > 30)
     g_print ("%s%s%s\n", ferry_cli_style (options, "warning"),
