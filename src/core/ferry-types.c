@@ -102,7 +102,7 @@ ferry_phase_to_string (const char *phase)
   if (g_str_equal (phase, "data"))
     return _("copying the data");
   if (g_str_equal (phase, "sequences"))
-    return _("setting sequences, restoring the rest of the schema");
+    return _("copying large objects, setting sequences, restoring the rest of the schema");
   if (g_str_equal (phase, "validation"))
     return _("validating: comparing both sides");
   if (g_str_equal (phase, "done"))
