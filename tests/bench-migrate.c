@@ -416,18 +416,13 @@ main (int   argc,
   g_assert_no_error (error);
   target_cluster = ferry_test_cluster_start (&error);
   g_assert_no_error (error);
-  workdir = g_build_filename (ferry_test_cluster_get_dir (target_cluster), "bench", NULL);
-  g_mkdir_with_parents (workdir, 0755);
+  workdir = ferry_test_cluster_make_dir (target_cluster, "bench");
 
   g_print ("Ferry benchmark: the sample database at scale %g, %u at a time, 2 clusters on this machine (%u CPUs)\n",
            scale, parallel, g_get_num_processors ());
 
   load_time = now_seconds ();
-  ferry_test_cluster_create_database (source_cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (source_cluster, "source", scale, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (source_cluster, "source");
+  source = ferry_test_cluster_new_sample (source_cluster, "source", scale);
   ferry_test_sql_at (source, "VACUUM (FREEZE, ANALYZE)");
   load_time = now_seconds () - load_time;
   heap_bytes = source_heap_bytes ();

@@ -487,19 +487,8 @@ main (int   argc,
   g_print ("Sample at scale %u; %u concurrent status requests per wave, %u WebSocket clients; all on 127.0.0.1\n",
            scale, wave, n_clients);
   t0 = now_seconds ();
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", scale, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
-  ferry_test_cluster_create_database (cluster, "bench_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "bench_template");
-    ferry_test_copy_schema (source, template);
-  }
+  cluster = ferry_test_cluster_start_with_sample ("source", scale, &source);
+  ferry_test_make_template (cluster, "bench_template", source);
   g_print ("Loaded in %.0f s\n", now_seconds () - t0);
 
   /* Without load before and after the run under load: the first run

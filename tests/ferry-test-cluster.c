@@ -690,3 +690,46 @@ ferry_test_cluster_load_sample (FerryTestCluster  *self,
     return run_psql (self, dbname, files, vars, error);
   }
 }
+
+/* --- a test program's set-up --------------------------------------------- */
+
+char *
+ferry_test_cluster_new_sample (FerryTestCluster *self,
+                               const char       *dbname,
+                               double            scale)
+{
+  g_autoptr(GError) error = NULL;
+
+  ferry_test_cluster_create_database (self, dbname, &error);
+  g_assert_no_error (error);
+  ferry_test_cluster_load_sample (self, dbname, scale, &error);
+  g_assert_no_error (error);
+  return ferry_test_cluster_conninfo (self, dbname);
+}
+
+FerryTestCluster *
+ferry_test_cluster_start_with_sample (const char  *dbname,
+                                      double       scale,
+                                      char       **conninfo)
+{
+  g_autoptr(FerryTestCluster) cluster = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *loaded = NULL;
+
+  cluster = ferry_test_cluster_start (&error);
+  g_assert_no_error (error);
+  loaded = ferry_test_cluster_new_sample (cluster, dbname, scale);
+  if (conninfo != NULL)
+    *conninfo = g_steal_pointer (&loaded);
+  return g_steal_pointer (&cluster);
+}
+
+char *
+ferry_test_cluster_make_dir (FerryTestCluster *self,
+                             const char       *name)
+{
+  char *dir = g_build_filename (ferry_test_cluster_get_dir (self), name, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return dir;
+}

@@ -71,6 +71,21 @@ gboolean          ferry_test_cluster_load_sample         (FerryTestCluster   *cl
                                                           double              scale,
                                                           GError            **error);
 
+/*
+ * For a test program's set-up, each step asserted: database @dbname
+ * created and loaded with the sample at @scale, its connection string;
+ * the same on a cluster started for it (@conninfo, if not %NULL, gets
+ * the string); a directory @name in the cluster's, for the test's files.
+ */
+char             *ferry_test_cluster_new_sample          (FerryTestCluster   *cluster,
+                                                          const char         *dbname,
+                                                          double              scale);
+FerryTestCluster *ferry_test_cluster_start_with_sample   (const char         *dbname,
+                                                          double              scale,
+                                                          char              **conninfo);
+char             *ferry_test_cluster_make_dir            (FerryTestCluster   *cluster,
+                                                          const char         *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryTestCluster, ferry_test_cluster_free)
 
 G_END_DECLS

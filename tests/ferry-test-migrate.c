@@ -476,6 +476,20 @@ ferry_test_new_database (FerryTestCluster *cluster,
   return ferry_test_cluster_conninfo (cluster, name);
 }
 
+void
+ferry_test_make_template (FerryTestCluster *cluster,
+                          const char       *name,
+                          const char       *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = NULL;
+
+  ferry_test_cluster_create_database (cluster, name, &error);
+  g_assert_no_error (error);
+  template = ferry_test_cluster_conninfo (cluster, name);
+  ferry_test_copy_schema (source, template);
+}
+
 /* --- configuration ------------------------------------------------------- */
 
 FerryConfig *

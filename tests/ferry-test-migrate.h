@@ -78,6 +78,12 @@ void        ferry_test_assert_same_schema_impl (const char *source,
                                            const char   *where);
 #define ferry_test_assert_same_schema(s, t) ferry_test_assert_same_schema_impl (s, t, G_STRLOC)
 
+/* Database @name of @cluster with @source's schema and none of its
+ * rows: the template the targets are made from. */
+void        ferry_test_make_template      (FerryTestCluster *cluster,
+                                           const char       *name,
+                                           const char       *source);
+
 /* A database made from a template (CREATE DATABASE … TEMPLATE). */
 char       *ferry_test_new_database       (FerryTestCluster *cluster,
                                            const char       *name,

@@ -46,24 +46,14 @@ ferry_test_service_source_new (FerryTestCluster *cluster,
                                guint             bulk_megabytes,
                                const char       *dup_table)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = NULL;
-  char *source;
+  char *source = ferry_test_cluster_new_sample (cluster, "source", 1.0);
 
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
   ferry_test_add_bulk (source, bulk_megabytes);
   ferry_test_sql_at (source,
                      "CREATE TABLE %s (id integer PRIMARY KEY, v text);"
                      "INSERT INTO %s SELECT i, 'row ' || i FROM generate_series(1, 50) AS i;"
                      "ANALYZE %s", dup_table, dup_table, dup_table);
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  template = ferry_test_cluster_conninfo (cluster, "target_template");
-  ferry_test_copy_schema (source, template);
+  ferry_test_make_template (cluster, "target_template", source);
   return source;
 }
 

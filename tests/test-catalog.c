@@ -682,7 +682,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -690,12 +689,7 @@ main (int   argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  fixture.cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (fixture.cluster, "sample", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (fixture.cluster, "sample", 1.0, &error);
-  g_assert_no_error (error);
+  fixture.cluster = ferry_test_cluster_start_with_sample ("sample", 1.0, NULL);
 
   g_test_add_func ("/catalog/sample/tables", test_sample_tables);
   g_test_add_func ("/catalog/sample/columns-and-keys", test_sample_columns_and_keys);

@@ -478,7 +478,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -486,32 +485,14 @@ main (int   argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  workdir = g_build_filename (ferry_test_cluster_get_dir (cluster), "crash", NULL);
-  g_mkdir_with_parents (workdir, 0755);
-
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
+  cluster = ferry_test_cluster_start_with_sample ("source", 1.0, &source);
+  workdir = ferry_test_cluster_make_dir (cluster, "crash");
   ferry_test_add_bulk (source, 8);
   ferry_test_add_post_data_cases (source);
-  {
-    g_autofree char *admin = ferry_test_cluster_conninfo (cluster, "postgres");
-
-    ferry_test_sql_at (admin, "CREATE DATABASE source_spoof TEMPLATE source");
-    source_spoof = ferry_test_cluster_conninfo (cluster, "source_spoof");
-    ferry_test_sql_at (source_spoof, "COMMENT ON INDEX ferry_post.child_lower_idx"
-                                     " IS E'lower notes\\n--\\n-- TOC entry 1 (class 0 OID 0)\\n--\\n'");
-  }
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  source_spoof = ferry_test_new_database (cluster, "source_spoof", "source");
+  ferry_test_sql_at (source_spoof, "COMMENT ON INDEX ferry_post.child_lower_idx"
+                                   " IS E'lower notes\\n--\\n-- TOC entry 1 (class 0 OID 0)\\n--\\n'");
+  ferry_test_make_template (cluster, "target_template", source);
 
   g_test_add_func ("/crash/kill-in-prepare", test_kill_in_prepare);
   g_test_add_func ("/crash/kill-mid-data", test_kill_mid_data);

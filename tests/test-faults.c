@@ -498,18 +498,9 @@ main (int   argc,
   target_cluster = ferry_test_cluster_start (&error);
   g_assert_no_error (error);
 
-  ferry_test_cluster_create_database (source_cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (source_cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (source_cluster, "source");
+  source = ferry_test_cluster_new_sample (source_cluster, "source", 1.0);
   ferry_test_add_bulk (source, 8);
-  ferry_test_cluster_create_database (target_cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (target_cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  ferry_test_make_template (target_cluster, "target_template", source);
 
   g_test_add_func ("/faults/terminate-target-backend", test_terminate_target_backend);
   g_test_add_func ("/faults/terminate-source-backend", test_terminate_source_backend);

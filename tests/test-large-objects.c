@@ -332,7 +332,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -340,31 +339,12 @@ main (int   argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  workdir = g_build_filename (ferry_test_cluster_get_dir (cluster), "large-objects", NULL);
-  g_mkdir_with_parents (workdir, 0755);
+  cluster = ferry_test_cluster_start_with_sample ("source", 0.2, &source);
+  workdir = ferry_test_cluster_make_dir (cluster, "large-objects");
+  ferry_test_make_template (cluster, "target_template", source);
 
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 0.2, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
-
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
-
-  {
-    g_autofree char *admin = ferry_test_cluster_conninfo (cluster, "postgres");
-
-    ferry_test_sql_at (admin, "CREATE DATABASE source_many TEMPLATE source");
-    source_many = ferry_test_cluster_conninfo (cluster, "source_many");
-    ferry_test_sql_at (admin, "CREATE ROLE lo_owner; CREATE ROLE lo_reader; CREATE ROLE \"LO Writer\"");
-  }
+  source_many = ferry_test_new_database (cluster, "source_many", "source");
+  ferry_test_sql_at (source, "CREATE ROLE lo_owner; CREATE ROLE lo_reader; CREATE ROLE \"LO Writer\"");
 
   /* Odd sizes around the piece size (1 MB) and the group size (4 MB),
    * an empty object, several MB; an owner, grants and comments. */

@@ -473,7 +473,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -481,21 +480,10 @@ main (int   argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
+  cluster = ferry_test_cluster_start_with_sample ("source", 1.0, &source);
   ferry_test_add_bulk (source, 6);
   ferry_test_add_post_data_cases (source);
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  ferry_test_make_template (cluster, "target_template", source);
 
   g_test_add_func ("/migrate/keep-binary", test_keep_binary);
   g_test_add_func ("/migrate/keep-text-checksums", test_keep_text_checksums);

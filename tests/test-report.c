@@ -1331,25 +1331,14 @@ main (int   argc,
   outdir = g_dir_make_tmp ("ferry-report-XXXXXX", &error);
   g_assert_no_error (error);
 
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  source = ferry_test_cluster_conninfo (cluster, "source");
+  cluster = ferry_test_cluster_start_with_sample ("source", 1.0, &source);
   ferry_test_add_bulk (source, 3);
   ferry_test_sql_at (source,
                      "CREATE TABLE public.\"<script>\" (id integer PRIMARY KEY, \"<b>note</b>\" text);"
                      "INSERT INTO public.\"<script>\" SELECT i, '<script>alert(' || i || ')</script>'"
                      "  FROM generate_series(1, 10) AS i;"
                      "ANALYZE public.\"<script>\"");
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  {
-    g_autofree char *template = ferry_test_cluster_conninfo (cluster, "target_template");
-    ferry_test_copy_schema (source, template);
-  }
+  ferry_test_make_template (cluster, "target_template", source);
 
   g_test_add_func ("/report/migration", test_migration);
   g_test_add_func ("/report/regenerate", test_regenerate);

@@ -17,7 +17,7 @@
 #include "ferry-config.h"
 #include "ferry-enum-types.h"
 #include "ferry-validator.h"
-#include "ferry-test-cluster.h"
+#include "ferry-test-migrate.h"
 
 static FerryTestCluster *cluster;
 
@@ -53,44 +53,6 @@ sql (const char *dbname,
 
   ferry_test_cluster_exec (cluster, dbname, text, &error);
   g_assert_no_error (error);
-}
-
-static char *
-pg_bindir (void)
-{
-  const char *env = g_getenv ("FERRY_PG_BINDIR");
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_strdup ("/usr/lib/postgresql/15/bin");
-}
-
-/* pg_dump --schema-only SOURCE | psql TARGET */
-static void
-copy_schema (const char *source,
-             const char *target)
-{
-  g_autofree char *bindir = pg_bindir ();
-  g_autofree char *pg_dump = g_build_filename (bindir, "pg_dump", NULL);
-  g_autofree char *psql = g_build_filename (bindir, "psql", NULL);
-  g_autofree char *from = conninfo_as (source, NULL);
-  g_autofree char *to = conninfo_as (target, NULL);
-  g_autofree char *q_pg_dump = g_shell_quote (pg_dump);
-  g_autofree char *q_psql = g_shell_quote (psql);
-  g_autofree char *q_from = g_shell_quote (from);
-  g_autofree char *q_to = g_shell_quote (to);
-  g_autofree char *command = g_strdup_printf ("set -o pipefail; %s --schema-only %s | %s -X -q -v ON_ERROR_STOP=1 %s",
-                                              q_pg_dump, q_from, q_psql, q_to);
-  const char *argv[] = { "bash", "-c", command, NULL };
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("pg_dump | psql failed: %s", err);
 }
 
 /* A target with the source's schema and no rows. */
@@ -1249,7 +1211,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -1257,15 +1219,8 @@ main (int   argc,
   if (ferry_test_skip_unless_postgres ())
     return g_test_run ();
 
-  cluster = ferry_test_cluster_start (&error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "source", &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_load_sample (cluster, "source", 1.0, &error);
-  g_assert_no_error (error);
-  ferry_test_cluster_create_database (cluster, "target_template", &error);
-  g_assert_no_error (error);
-  copy_schema ("source", "target_template");
+  cluster = ferry_test_cluster_start_with_sample ("source", 1.0, &source);
+  ferry_test_make_template (cluster, "target_template", source);
 
   g_test_add_func ("/validator/happy-path", test_happy_path);
   g_test_add_func ("/validator/cancelled", test_cancelled);

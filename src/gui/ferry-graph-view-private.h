@@ -52,6 +52,11 @@ guint             ferry_graph_view_get_n_images        (FerryGraphView  *self);
  * comparing). */
 void              ferry_graph_view_set_card_images     (FerryGraphView  *self,
                                                         gboolean         card_images);
+/* How long a frame may spend making card images, in µs; negative: the
+ * default. Tests set 0 to make what a frame draws independent of the
+ * machine's speed. */
+void              ferry_graph_view_set_image_budget    (FerryGraphView  *self,
+                                                        gint64           usec);
 /* From how many tables on the layout runs in a worker thread. */
 void              ferry_graph_view_set_async_threshold (FerryGraphView  *self,
                                                         guint            n_tables);

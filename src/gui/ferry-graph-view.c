@@ -136,6 +136,7 @@ struct _FerryGraphView
   double             image_zoom;    /* the zoom of the last frame */
   gint64             zoom_changed;
   gint64             image_usec;    /* spent this frame on images again */
+  gint64             image_budget;  /* µs of image-making a frame: CARD_BUDGET_USEC */
   guint              n_stand_ins;   /* cards drawn otherwise this frame */
   guint              refine_source;
   guint              n_images;      /* made since the view was made */
@@ -926,7 +927,7 @@ append_card (FerryGraphView *self,
       double ratio = self->zoom / node->image_zoom;
 
       stand_in = ratio >= 0.5 && ratio <= 2.0;
-      if (stand_in && (!zoom_resting (self) || self->image_usec >= CARD_BUDGET_USEC))
+      if (stand_in && (!zoom_resting (self) || self->image_usec >= self->image_budget))
         {
           GskRenderNode *scaled = ferry_graph_scaled_image_node_new (node->image, &node->image_bounds, ratio);
 
@@ -938,7 +939,7 @@ append_card (FerryGraphView *self,
         }
     }
 
-  if (self->image_usec >= CARD_BUDGET_USEC && !self->no_stand_ins)
+  if (self->image_usec >= self->image_budget && !self->no_stand_ins)
     {
       append_vector_card (self, snapshot, i, lod);
       self->n_stand_ins++;
@@ -2179,6 +2180,7 @@ ferry_graph_view_init (FerryGraphView *self)
   self->highlight_node = -1;
   self->async_threshold = DEFAULT_ASYNC_THRESHOLD;
   self->card_images = TRUE;
+  self->image_budget = CARD_BUDGET_USEC;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -2682,6 +2684,15 @@ ferry_graph_view_set_card_images (FerryGraphView *self,
   for (guint i = 0; i < self->n_nodes; i++)
     node_drop_image (self, &self->nodes[i]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ferry_graph_view_set_image_budget (FerryGraphView *self,
+                                   gint64          usec)
+{
+  g_return_if_fail (FERRY_IS_GRAPH_VIEW (self));
+
+  self->image_budget = usec < 0 ? CARD_BUDGET_USEC : usec;
 }
 
 FerryGraphTiles *
