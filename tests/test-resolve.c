@@ -25,6 +25,10 @@ static char *source;
 #define STRICT_TABLE "ferry_bulk.keyed"
 #define STRICT_NAME  "keyed_strict"
 
+/* A unique index the source's data does not fit (rebuild drops it, and
+ * fails to put it back). */
+#define MOD_UNIQUE_INDEX "CREATE UNIQUE INDEX keyed_mod_uniq ON " STRICT_TABLE " ((id % 1000))"
+
 typedef struct {
   guint            failed;
   FerryTable      *failed_table;
@@ -74,22 +78,34 @@ on_state_changed (FerryCoordinator *c,
   g_ptr_array_add (seen->states, g_strdup (ferry_enum_to_nick (FERRY_TYPE_STATE, new_state)));
 }
 
-/* Up to the failure: one table FAILED as DATA 23514, every other one
- * COMPLETED, the run in ERROR. */
+static FerryTable *
+strict_table (FerryCoordinator *coordinator)
+{
+  FerryCatalog *catalog = ferry_validator_get_source_catalog (ferry_coordinator_get_validator (coordinator));
+  FerryTable *table = ferry_catalog_find (catalog, STRICT_TABLE);
+
+  g_assert_nonnull (table);
+  return table;
+}
+
+/* A run into database @name, made from the template, @sql run on it
+ * first, with @strategy for the constraints, up to the failure: the run
+ * in ERROR, the strict table failed alone, as DATA with @sqlstate. */
 static FerryCoordinator *
-run_until_failure (const char               *name,
-                   FerryConstraintStrategy   strategy,
-                   Seen                     *seen,
-                   char                    **target_out)
+run_until_table_fails (const char               *name,
+                       const char               *sql,
+                       FerryConstraintStrategy   strategy,
+                       const char               *sqlstate,
+                       Seen                     *seen,
+                       char                    **target_out)
 {
   g_autofree char *target = ferry_test_new_database (cluster, name, "target_template");
   g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
   g_autoptr(FerryCoordinator) coordinator = NULL;
   g_autoptr(GError) error = NULL;
-  FerryTableList *tables;
   FerryState state;
 
-  ferry_test_sql_at (target, "ALTER TABLE " STRICT_TABLE " ADD CONSTRAINT " STRICT_NAME " CHECK (id < 30000)");
+  ferry_test_sql_at (target, "%s", sql);
   ferry_config_set_constraints (config, strategy);
   ferry_config_set_validation (config, FERRY_VALIDATION_MODE_COUNTS);
 
@@ -110,9 +126,28 @@ run_until_failure (const char               *name,
 
   /* That table alone, as DATA, with the server's SQLSTATE. */
   g_assert_cmpuint (seen->failed, ==, 1);
-  g_assert_cmpstr (ferry_table_get_display_name (seen->failed_table), ==, STRICT_TABLE);
+  g_assert_true (seen->failed_table == strict_table (coordinator));
   g_assert_cmpint (seen->failed_class, ==, FERRY_ERROR_CLASS_DATA);
-  g_assert_cmpstr (seen->failed_sqlstate, ==, "23514");
+  g_assert_cmpstr (seen->failed_sqlstate, ==, sqlstate);
+
+  *target_out = g_steal_pointer (&target);
+  return g_steal_pointer (&coordinator);
+}
+
+/* Up to the failure of the stricter CHECK: one table FAILED as DATA
+ * 23514, every other one COMPLETED, the run in ERROR. */
+static FerryCoordinator *
+run_until_failure (const char               *name,
+                   FerryConstraintStrategy   strategy,
+                   Seen                     *seen,
+                   char                    **target_out)
+{
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = NULL;
+  FerryTableList *tables;
+
+  coordinator = run_until_table_fails (name, "ALTER TABLE " STRICT_TABLE " ADD CONSTRAINT " STRICT_NAME
+                                       " CHECK (id < 30000)", strategy, "23514", seen, &target);
   g_assert_cmpuint (seen->escalated, ==, 1);
   g_assert_cmpint (ferry_table_get_status (seen->failed_table), ==, FERRY_TABLE_STATUS_FAILED);
   g_assert_nonnull (strstr (ferry_table_get_last_error (seen->failed_table), STRICT_NAME));
@@ -168,16 +203,6 @@ run_until_failure (const char               *name,
 
   *target_out = g_steal_pointer (&target);
   return g_steal_pointer (&coordinator);
-}
-
-static FerryTable *
-strict_table (FerryCoordinator *coordinator)
-{
-  FerryCatalog *catalog = ferry_validator_get_source_catalog (ferry_coordinator_get_validator (coordinator));
-  FerryTable *table = ferry_catalog_find (catalog, STRICT_TABLE);
-
-  g_assert_nonnull (table);
-  return table;
 }
 
 static void
@@ -351,32 +376,15 @@ test_abort (void)
 static void
 test_skip_failed_index (void)
 {
-  g_autofree char *target = ferry_test_new_database (cluster, "skip_index", "target_template");
-  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
-  g_autoptr(FerryCoordinator) coordinator = NULL;
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator = run_until_table_fails ("skip_index", MOD_UNIQUE_INDEX,
+                                                                    FERRY_CONSTRAINT_STRATEGY_REBUILD, "23505",
+                                                                    &seen, &target);
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
-  Seen seen = { 0 };
-  FerryTable *table;
+  FerryTable *table = strict_table (coordinator);
   FerryState state;
-
-  ferry_test_sql_at (target, "CREATE UNIQUE INDEX keyed_mod_uniq ON " STRICT_TABLE " ((id %% 1000))");
-  ferry_config_set_constraints (config, FERRY_CONSTRAINT_STRATEGY_REBUILD);
-  ferry_config_set_validation (config, FERRY_VALIDATION_MODE_COUNTS);
-
-  seen.states = g_ptr_array_new_with_free_func (g_free);
-  coordinator = ferry_test_coordinator_new_ready (config);
-  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &seen);
-  ferry_coordinator_start (coordinator, &error);
-  g_assert_no_error (error);
-
-  state = ferry_test_run_until_idle (coordinator, 240);
-  g_assert_cmpint (state, ==, FERRY_STATE_ERROR);
-  g_assert_cmpuint (seen.failed, ==, 1);
-  table = strict_table (coordinator);
-  g_assert_true (seen.failed_table == table);
-  g_assert_cmpint (seen.failed_class, ==, FERRY_ERROR_CLASS_DATA);
-  g_assert_cmpstr (seen.failed_sqlstate, ==, "23505");
 
   ferry_coordinator_handle_error (coordinator, table, FERRY_RESOLUTION_SKIP, &error);
   g_assert_no_error (error);
@@ -424,34 +432,22 @@ test_skip_failed_index (void)
 static void
 test_truncate_keeps_triggers_quiet (void)
 {
-  g_autofree char *target = ferry_test_new_database (cluster, "truncate_triggers", "target_template");
-  g_autoptr(FerryConfig) config = ferry_test_config_new (source, target);
-  g_autoptr(FerryCoordinator) coordinator = NULL;
+  Seen seen = { 0 };
+  g_autofree char *target = NULL;
+  g_autoptr(FerryCoordinator) coordinator =
+    run_until_table_fails ("truncate_triggers",
+                           "CREATE SCHEMA side;"
+                           "CREATE TABLE side.keyed_log (op text NOT NULL);"
+                           "CREATE FUNCTION side.log_keyed () RETURNS trigger LANGUAGE plpgsql AS"
+                           "  $$BEGIN INSERT INTO side.keyed_log VALUES (TG_OP); RETURN NULL; END$$;"
+                           "CREATE TRIGGER keyed_log_trg AFTER INSERT OR DELETE ON " STRICT_TABLE
+                           "  FOR EACH ROW EXECUTE FUNCTION side.log_keyed ();"
+                           MOD_UNIQUE_INDEX,
+                           FERRY_CONSTRAINT_STRATEGY_REBUILD, "23505", &seen, &target);
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
-  Seen seen = { 0 };
-  FerryTable *table;
+  FerryTable *table = strict_table (coordinator);
   FerryState state;
-
-  ferry_test_sql_at (target,
-    "CREATE SCHEMA side;"
-    "CREATE TABLE side.keyed_log (op text NOT NULL);"
-    "CREATE FUNCTION side.log_keyed () RETURNS trigger LANGUAGE plpgsql AS"
-    "  $$BEGIN INSERT INTO side.keyed_log VALUES (TG_OP); RETURN NULL; END$$;"
-    "CREATE TRIGGER keyed_log_trg AFTER INSERT OR DELETE ON " STRICT_TABLE
-    "  FOR EACH ROW EXECUTE FUNCTION side.log_keyed ();"
-    "CREATE UNIQUE INDEX keyed_mod_uniq ON " STRICT_TABLE " ((id %% 1000))");
-  ferry_config_set_constraints (config, FERRY_CONSTRAINT_STRATEGY_REBUILD);
-
-  seen.states = g_ptr_array_new_with_free_func (g_free);
-  coordinator = ferry_test_coordinator_new_ready (config);
-  g_signal_connect (coordinator, "table-failed", G_CALLBACK (on_table_failed), &seen);
-  ferry_coordinator_start (coordinator, &error);
-  g_assert_no_error (error);
-  state = ferry_test_run_until_idle (coordinator, 240);
-  g_assert_cmpint (state, ==, FERRY_STATE_ERROR);
-  table = strict_table (coordinator);
-  g_assert_true (seen.failed_table == table);
 
   conn = ferry_test_connect (target);
   /* The load did not fire it, and it is enabled again by now. */
