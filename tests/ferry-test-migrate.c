@@ -606,6 +606,22 @@ compare_maps (GPtrArray          *problems,
       g_ptr_array_add (problems, g_strdup_printf ("%s %s: only on the target (%s)", what, key, value));
 }
 
+/* @sql's rows (a name, a value) on both servers, compared. */
+static void
+compare_query (GPtrArray          *problems,
+               const char         *what,
+               PGconn             *src,
+               PGconn             *dst,
+               const char         *sql,
+               const char * const *ignore,
+               gboolean            extra_is_problem)
+{
+  g_autoptr(GHashTable) a = map_of (src, sql);
+  g_autoptr(GHashTable) b = map_of (dst, sql);
+
+  compare_maps (problems, what, a, b, ignore, extra_is_problem);
+}
+
 GPtrArray *
 ferry_test_compare (const char             *source,
                     const char             *target,
@@ -669,10 +685,8 @@ ferry_test_compare (const char             *source,
       " AND n.nspname NOT LIKE 'pg\\_%'"
       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass"
       "                 AND d.objid = c.oid AND d.deptype = 'e')";
-    g_autoptr(GHashTable) a = map_of (src, sql);
-    g_autoptr(GHashTable) b = map_of (dst, sql);
 
-    compare_maps (problems, "constraint", a, b, options->ignore_objects, TRUE);
+    compare_query (problems, "constraint", src, dst, sql, options->ignore_objects, TRUE);
   }
 
   /* Indexes by name: definition, valid and ready. */
@@ -688,10 +702,8 @@ ferry_test_compare (const char             *source,
       " AND n.nspname NOT LIKE 'pg\\_%'"
       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass"
       "                 AND d.objid = c.oid AND d.deptype = 'e')";
-    g_autoptr(GHashTable) a = map_of (src, sql);
-    g_autoptr(GHashTable) b = map_of (dst, sql);
 
-    compare_maps (problems, "index", a, b, options->ignore_objects, TRUE);
+    compare_query (problems, "index", src, dst, sql, options->ignore_objects, TRUE);
   }
 
   /* User triggers and whether they fire. */
@@ -701,10 +713,8 @@ ferry_test_compare (const char             *source,
       " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
       " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
       " WHERE NOT t.tgisinternal AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry')";
-    g_autoptr(GHashTable) a = map_of (src, sql);
-    g_autoptr(GHashTable) b = map_of (dst, sql);
 
-    compare_maps (problems, "trigger", a, b, options->ignore_objects, TRUE);
+    compare_query (problems, "trigger", src, dst, sql, options->ignore_objects, TRUE);
   }
 
   /* Sequences at the source's value. */
@@ -713,10 +723,8 @@ ferry_test_compare (const char             *source,
       const char *sql =
         "SELECT schemaname || '.' || sequencename, coalesce(last_value::text, 'not called')"
         " FROM pg_catalog.pg_sequences WHERE schemaname NOT IN ('ferry')";
-      g_autoptr(GHashTable) a = map_of (src, sql);
-      g_autoptr(GHashTable) b = map_of (dst, sql);
 
-      compare_maps (problems, "sequence", a, b, options->ignore_objects, FALSE);
+      compare_query (problems, "sequence", src, dst, sql, options->ignore_objects, FALSE);
     }
 
   /* Materialized views: populated as on the source, with its rows (a
