@@ -205,6 +205,24 @@ run_until_failure (const char               *name,
   return g_steal_pointer (&coordinator);
 }
 
+/* The target is the source but for the strict table's rows and its
+ * stricter constraint (and the sequences, if @skip_sequences). */
+static void
+assert_same_but_strict_impl (const char *target,
+                             gboolean    skip_sequences,
+                             const char *where)
+{
+  FerryTestCompare options = { 0 };
+  const char *skip[] = { STRICT_TABLE, NULL };
+  const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
+
+  options.skip_data = skip;
+  options.ignore_objects = ignore;
+  options.skip_sequences = skip_sequences;
+  ferry_test_assert_same_impl (source, target, &options, where);
+}
+#define assert_same_but_strict(t, s) assert_same_but_strict_impl (t, s, G_STRLOC)
+
 static void
 test_fails_alone_then_retry (void)
 {
@@ -276,15 +294,7 @@ test_skip (void)
   }
   ferry_test_assert_journal_consistent (target);
 
-  {
-    FerryTestCompare options = { 0 };
-    const char *skip[] = { STRICT_TABLE, NULL };
-    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
-
-    options.skip_data = skip;
-    options.ignore_objects = ignore;
-    ferry_test_assert_same (source, target, &options);
-  }
+  assert_same_but_strict (target, FALSE);
   seen_clear (&seen);
 }
 
@@ -346,16 +356,7 @@ test_abort (void)
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.deferred_ddl WHERE restored_at IS NULL"
                                          " OR (validate_sql IS NOT NULL AND validated_at IS NULL)"), ==, 0);
   ferry_test_assert_journal_consistent (target);
-  {
-    FerryTestCompare options = { 0 };
-    const char *skip[] = { STRICT_TABLE, NULL };
-    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
-
-    options.skip_data = skip;
-    options.ignore_objects = ignore;
-    options.skip_sequences = TRUE;   /* an aborted run does not set them */
-    ferry_test_assert_same (source, target, &options);
-  }
+  assert_same_but_strict (target, TRUE);   /* an aborted run does not set the sequences */
 
   /* An aborted migration is not resumed: a new initialize finds nothing. */
   {
@@ -544,15 +545,7 @@ test_cli_wait_and_resolve (void)
   g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.chunk WHERE heap_name = 'keyed'"
                                          " AND skipped_at IS NOT NULL"), >=, 1);
   ferry_test_assert_journal_consistent (target);
-  {
-    FerryTestCompare options = { 0 };
-    const char *skip[] = { STRICT_TABLE, NULL };
-    const char *ignore[] = { STRICT_TABLE " " STRICT_NAME, NULL };
-
-    options.skip_data = skip;
-    options.ignore_objects = ignore;
-    ferry_test_assert_same (source, target, &options);
-  }
+  assert_same_but_strict (target, FALSE);
 }
 
 int
