@@ -198,6 +198,30 @@ assert_batches_consistent (PGconn *conn)
 }
 
 /* SIGKILL in the middle of the objects; the next run copies the rest. */
+/* Until the run has committed 3 batches of large objects. */
+static void
+wait_for_batches (GSubprocess *process,
+                  PGconn      *conn,
+                  const char  *log)
+{
+  gint64 end = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *ready = ferry_test_value (conn, "SELECT to_regclass('ferry.large_object_batch') IS NOT NULL");
+
+      if (g_str_equal (ready, "t") &&
+          ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch") >= 3)
+        return;
+      if (g_subprocess_get_identifier (process) == NULL || g_get_monotonic_time () > end)
+        {
+          ferry_test_dump_file (log);
+          g_error ("ferry-cli ended or timed out before the large objects");
+        }
+      g_usleep (2000);
+    }
+}
+
 static void
 test_kill_and_resume (void)
 {
@@ -212,25 +236,11 @@ test_kill_and_resume (void)
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   gint64 batches_at_kill;
-  gint64 started, end;
+  gint64 started;
   int status;
 
   process = run_start (file, log1);
-  end = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      g_autofree char *ready = ferry_test_value (conn, "SELECT to_regclass('ferry.large_object_batch') IS NOT NULL");
-
-      if (g_str_equal (ready, "t") &&
-          ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch") >= 3)
-        break;
-      if (g_subprocess_get_identifier (process) == NULL || g_get_monotonic_time () > end)
-        {
-          ferry_test_dump_file (log1);
-          g_error ("ferry-cli ended or timed out before the large objects");
-        }
-      g_usleep (2000);
-    }
+  wait_for_batches (process, conn, log1);
   g_subprocess_send_signal (process, SIGKILL);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
@@ -284,6 +294,63 @@ test_kill_and_resume (void)
 
 /* A target that has one of the source's OIDs: the readiness check names
  * it; a forced run stops with it, and the target's object is untouched. */
+/* `ferry-cli stop` while the large objects are copied: the run ends
+ * STOPPED (exit 6) between two pieces, without waiting for the rest;
+ * what committed stays, once; the next run copies the rest. */
+static void
+test_stop_and_resume (void)
+{
+  g_autofree char *target = ferry_test_new_database (cluster, "lo_stop", "target_template");
+  g_autoptr(FerryConfig) config = config_for (source_many, target);
+  g_autofree char *file = ferry_test_config_write (config, workdir, "lo-stop.yaml");
+  g_autofree char *log1 = g_build_filename (workdir, "lo-stop-1.log", NULL);
+  g_autofree char *log2 = g_build_filename (workdir, "lo-stop-2.log", NULL);
+  g_autofree char *before = large_objects (source_many);
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  gint64 total = ferry_test_int_at (source_many, "SELECT count(*) FROM pg_largeobject_metadata");
+  gint64 batches_at_stop;
+  GSubprocess *process;
+  int status;
+
+  process = run_start (file, log1);
+  wait_for_batches (process, conn, log1);
+  status = ferry_test_cli (&out, "stop", "--config", file, NULL);
+  g_assert_cmpint (status, ==, 0);
+  status = ferry_test_cli_wait (process, log1, 120);
+  run_free (process);
+  if (status != 6)
+    {
+      ferry_test_dump_file (log1);
+      g_error ("the stopped run exited with %d, not 6", status);
+    }
+
+  g_assert_cmpstr (ferry_test_value (conn, "SELECT state FROM ferry.migration"), ==, "stopped");
+  batches_at_stop = ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch");
+  g_test_message ("stopped after %" G_GINT64_FORMAT " batches, %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " objects",
+                  batches_at_stop, ferry_test_int (conn, "SELECT count(*) FROM pg_largeobject_metadata"), total);
+  g_assert_cmpint (batches_at_stop, >=, 3);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM pg_largeobject_metadata"), <, total);
+  assert_batches_consistent (conn);
+  ferry_test_assert_journal_consistent (target);
+
+  process = run_start (file, log2);
+  status = ferry_test_cli_wait (process, log2, 300);
+  run_free (process);
+  if (status != 0)
+    {
+      ferry_test_dump_file (log2);
+      g_error ("ferry-cli run exited with %d", status);
+    }
+  after = large_objects (target);
+  g_assert_cmpstr (after, ==, before);
+  assert_batches_consistent (conn);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch"), >, batches_at_stop);
+  g_assert_cmpstr (ferry_test_value (conn, "SELECT state FROM ferry.migration"), ==, "completed");
+  ferry_test_assert_same (source_many, target, NULL);
+}
+
 static void
 test_oid_taken (void)
 {
@@ -372,6 +439,7 @@ main (int   argc,
 
   g_test_add_func ("/large-objects/copy", test_copy);
   g_test_add_func ("/large-objects/kill-and-resume", test_kill_and_resume);
+  g_test_add_func ("/large-objects/stop-and-resume", test_stop_and_resume);
   g_test_add_func ("/large-objects/oid-taken", test_oid_taken);
 
   ret = g_test_run ();

@@ -148,6 +148,7 @@ struct _FerryCoordinator
   gboolean           main_work_done;  /* every chunk and every DDL item not kept for the end */
   gboolean           pause_requested;
   gboolean           stop_requested;
+  gint               stop_from_journal;  /* atomic: a stop request taken by the finish job */
   gboolean           abort_requested;
   gboolean           finishing;
   gboolean           validating;

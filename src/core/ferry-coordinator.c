@@ -2291,6 +2291,7 @@ ferry_coordinator_start (FerryCoordinator  *self,
 
   self->pause_requested = FALSE;
   self->stop_requested = FALSE;
+  g_atomic_int_set (&self->stop_from_journal, 0);
   self->abort_requested = FALSE;
   self->hold_until = 0;
   self->outage_failures = 0;
@@ -2336,9 +2337,13 @@ finish_done (GObject      *object,
     {
       self->finishing = FALSE;
       /* Stopped between two pieces of the large objects: what was
-       * committed is in the journal; a later run goes on from there. */
+       * committed is in the journal; a later run goes on from there.
+       * A stop asked through the journal was taken by the job itself,
+       * which holds the control thread that polls for requests. */
       if (self->stop_requested)
         start_release (self, FERRY_STATE_STOPPED);
+      else if (g_atomic_int_get (&self->stop_from_journal))
+        ferry_coordinator_stop (self, NULL);
       else
         escalate (self, NULL, error);
       return;
@@ -2479,6 +2484,7 @@ release_done (GObject      *object,
 
   self->finishing = FALSE;
   self->stop_requested = FALSE;
+  g_atomic_int_set (&self->stop_from_journal, 0);
   self->pause_requested = FALSE;
 
   if (state == FERRY_STATE_COMPLETED && count_mismatches (self) > 0)

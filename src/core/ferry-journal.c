@@ -621,6 +621,35 @@ ferry_journal_take_request (FerryJournal  *self,
 }
 
 /**
+ * ferry_journal_take_request_if:
+ * @request: the request to take ("stop")
+ *
+ * Takes the migration's pending request only if it is @request, and
+ * leaves any other for ferry_journal_take_request(): for work that runs
+ * long on the control connection and must still heed a stop.
+ *
+ * Returns: whether @request was pending (and is now taken)
+ */
+gboolean
+ferry_journal_take_request_if (FerryJournal  *self,
+                               gint64         migration_id,
+                               const char    *request,
+                               GError       **error)
+{
+  g_autofree char *id = id_string (migration_id);
+  const char *params[] = { id, request };
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail (FERRY_IS_JOURNAL (self), FALSE);
+
+  result = query (self, NULL,
+                  "UPDATE @S.migration SET request = NULL, request_at = NULL, heartbeat_at = now()"
+                  " WHERE migration_id = $1 AND request = $2 RETURNING true",
+                  2, params, error);
+  return result != NULL && PQntuples (result) > 0;
+}
+
+/**
  * ferry_journal_add_event:
  * @action: what happened ("start", "pause", "resolve", "state" …)
  * @detail: (nullable): free text; never a password

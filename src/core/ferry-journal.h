@@ -121,6 +121,10 @@ gboolean      ferry_journal_request             (FerryJournal     *self,
 char         *ferry_journal_take_request        (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  GError          **error);
+gboolean      ferry_journal_take_request_if (FerryJournal  *self,
+                                             gint64         migration_id,
+                                             const char    *request,
+                                             GError       **error);
 gboolean      ferry_journal_has_event           (FerryJournal     *self,
                                                  gint64            migration_id,
                                                  const char       *action,

@@ -367,6 +367,7 @@ typedef struct {
   guint64           objects;         /* by this run */
   guint64           bytes;
   guint             batches;
+  gint64            request_checked; /* monotonic µs: the journal's requests last looked at */
 } Copy;
 
 static void
@@ -383,7 +384,30 @@ static gboolean
 check_stop (Copy    *copy,
             GError **error)
 {
-  if (g_atomic_int_get (&copy->self->stop_requested) || g_cancellable_is_cancelled (copy->self->cancellable))
+  FerryCoordinator *self = copy->self;
+  gint64 now = g_get_monotonic_time ();
+
+  /* `ferry-cli stop` asks through the journal, which the coordinator
+   * reads on this thread: busy here. Looked at once a second, between
+   * batches (the journal shares the target connection: not inside a
+   * batch's transaction, whose rollback would put the request back). */
+  if (now - copy->request_checked >= G_USEC_PER_SEC &&
+      PQtransactionStatus (ferry_connection_get_pgconn (copy->target)) == PQTRANS_IDLE)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      copy->request_checked = now;
+      if (ferry_journal_take_request_if (self->journal, self->migration_id, "stop", &local_error))
+        {
+          ferry_journal_add_event (self->journal, self->migration_id, "request", "stop", NULL);
+          g_atomic_int_set (&self->stop_from_journal, 1);
+        }
+      else if (local_error != NULL)
+        g_debug ("Looking for a stop request: %s", local_error->message);
+    }
+
+  if (g_atomic_int_get (&self->stop_requested) || g_atomic_int_get (&self->stop_from_journal) ||
+      g_cancellable_is_cancelled (self->cancellable))
     {
       g_set_error_literal (error, FERRY_ERROR, FERRY_ERROR_CANCELLED,
                            _("Stopped while copying large objects; the batches already committed "
@@ -1026,7 +1050,13 @@ ferry_large_objects_copy (FerryCoordinator  *self,
       /* The page in batches, as the bounds cut it. */
       while (offset < (guint)n_page)
         {
-          int done = copy_batch (&copy, page + offset, n_page - offset, error);
+          int done;
+
+          /* Between two batches: also where a stop asked through the
+           * journal is seen. */
+          if (!check_stop (&copy, error))
+            goto out;
+          done = copy_batch (&copy, page + offset, n_page - offset, error);
 
           if (done < 0)
             goto out;
