@@ -197,7 +197,6 @@ assert_batches_consistent (PGconn *conn)
                                          "  WHERE m.oid BETWEEN b.first_oid AND b.last_oid)"), ==, 0);
 }
 
-/* SIGKILL in the middle of the objects; the next run copies the rest. */
 /* Until the run has committed 3 batches of large objects. */
 static void
 wait_for_batches (GSubprocess *process,
@@ -222,6 +221,36 @@ wait_for_batches (GSubprocess *process,
     }
 }
 
+/* The run after an interruption: it completes, and the target has every
+ * object of the source, once. */
+static void
+resume_to_completion (const char *file,
+                      const char *log,
+                      const char *target,
+                      gint64      batches_before)
+{
+  g_autoptr(PGconn) conn = ferry_test_connect (target);
+  g_autofree char *before = large_objects (source_many);
+  g_autofree char *after = NULL;
+  GSubprocess *process = run_start (file, log);
+  int status = ferry_test_cli_wait (process, log, 300);
+
+  run_free (process);
+  if (status != 0)
+    {
+      ferry_test_dump_file (log);
+      g_error ("ferry-cli run exited with %d", status);
+    }
+  after = large_objects (target);
+  g_assert_cmpstr (after, ==, before);
+  assert_batches_consistent (conn);
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch"), >, batches_before);
+  g_assert_cmpstr (ferry_test_value (conn, "SELECT state FROM ferry.migration"), ==, "completed");
+  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.validation WHERE NOT matches"), ==, 0);
+  ferry_test_assert_same (source_many, target, NULL);
+}
+
+/* SIGKILL in the middle of the objects; the next run copies the rest. */
 static void
 test_kill_and_resume (void)
 {
@@ -230,14 +259,11 @@ test_kill_and_resume (void)
   g_autofree char *file = ferry_test_config_write (config, workdir, "lo-kill.yaml");
   g_autofree char *log1 = g_build_filename (workdir, "lo-kill-1.log", NULL);
   g_autofree char *log2 = g_build_filename (workdir, "lo-kill-2.log", NULL);
-  g_autofree char *before = large_objects (source_many);
-  g_autofree char *after = NULL;
   g_autoptr(PGconn) conn = ferry_test_connect (target);
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   gint64 batches_at_kill;
   gint64 started;
-  int status;
 
   process = run_start (file, log1);
   wait_for_batches (process, conn, log1);
@@ -264,14 +290,7 @@ test_kill_and_resume (void)
   ferry_test_assert_journal_consistent (target);
 
   started = g_get_monotonic_time ();
-  process = run_start (file, log2);
-  status = ferry_test_cli_wait (process, log2, 300);
-  run_free (process);
-  if (status != 0)
-    {
-      ferry_test_dump_file (log2);
-      g_error ("ferry-cli run exited with %d", status);
-    }
+  resume_to_completion (file, log2, target, batches_at_kill);
   g_test_message ("resumed and completed in %.1f s", (g_get_monotonic_time () - started) / 1e6);
   {
     g_autofree char *text = NULL;
@@ -282,18 +301,8 @@ test_kill_and_resume (void)
         (line = strstr (text, "Large objects: ")) != NULL)
       g_test_message ("%.*s", (int)strcspn (line, "\n"), line);
   }
-
-  after = large_objects (target);
-  g_assert_cmpstr (after, ==, before);
-  assert_batches_consistent (conn);
-  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch"), >, batches_at_kill);
-  g_assert_cmpstr (ferry_test_value (conn, "SELECT state FROM ferry.migration"), ==, "completed");
-  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.validation WHERE NOT matches"), ==, 0);
-  ferry_test_assert_same (source_many, target, NULL);
 }
 
-/* A target that has one of the source's OIDs: the readiness check names
- * it; a forced run stops with it, and the target's object is untouched. */
 /* `ferry-cli stop` while the large objects are copied: the run ends
  * STOPPED (exit 6) between two pieces, without waiting for the rest;
  * what committed stays, once; the next run copies the rest. */
@@ -305,8 +314,6 @@ test_stop_and_resume (void)
   g_autofree char *file = ferry_test_config_write (config, workdir, "lo-stop.yaml");
   g_autofree char *log1 = g_build_filename (workdir, "lo-stop-1.log", NULL);
   g_autofree char *log2 = g_build_filename (workdir, "lo-stop-2.log", NULL);
-  g_autofree char *before = large_objects (source_many);
-  g_autofree char *after = NULL;
   g_autofree char *out = NULL;
   g_autoptr(PGconn) conn = ferry_test_connect (target);
   gint64 total = ferry_test_int_at (source_many, "SELECT count(*) FROM pg_largeobject_metadata");
@@ -335,22 +342,11 @@ test_stop_and_resume (void)
   assert_batches_consistent (conn);
   ferry_test_assert_journal_consistent (target);
 
-  process = run_start (file, log2);
-  status = ferry_test_cli_wait (process, log2, 300);
-  run_free (process);
-  if (status != 0)
-    {
-      ferry_test_dump_file (log2);
-      g_error ("ferry-cli run exited with %d", status);
-    }
-  after = large_objects (target);
-  g_assert_cmpstr (after, ==, before);
-  assert_batches_consistent (conn);
-  g_assert_cmpint (ferry_test_int (conn, "SELECT count(*) FROM ferry.large_object_batch"), >, batches_at_stop);
-  g_assert_cmpstr (ferry_test_value (conn, "SELECT state FROM ferry.migration"), ==, "completed");
-  ferry_test_assert_same (source_many, target, NULL);
+  resume_to_completion (file, log2, target, batches_at_stop);
 }
 
+/* A target that has one of the source's OIDs: the readiness check names
+ * it; a forced run stops with it, and the target's object is untouched. */
 static void
 test_oid_taken (void)
 {
