@@ -511,24 +511,22 @@ ferry_journal_get_migration (FerryJournal  *self,
     g_autoptr(PGresult) has = query (self, NULL,
       "SELECT pg_catalog.to_regclass(pg_catalog.format('%I.large_object_batch', $1::text)) IS NOT NULL",
       1, schema_params, error);
-    g_autoptr(PGresult) objects = NULL;
+    guint64 objects = 0, bytes = 0;
+    guint batches = 0;
     JsonObject *large;
 
-    if (has != NULL && PQgetvalue (has, 0, 0)[0] == 't')
-      objects = query (self, NULL,
-                       "SELECT count(*), coalesce(sum(objects), 0), coalesce(sum(bytes), 0)"
-                       " FROM @S.large_object_batch WHERE migration_id = $1",
-                       1, params, error);
-    if (has == NULL || (PQgetvalue (has, 0, 0)[0] == 't' && objects == NULL))
+    if (has == NULL ||
+        (PQgetvalue (has, 0, 0)[0] == 't' &&
+         !ferry_journal_get_large_objects (self, migration_id, NULL, &objects, &bytes, &batches, error)))
       {
         json_node_unref (root);
         return NULL;
       }
 
     large = json_object_new ();
-    json_object_set_int_member (large, "batches", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 0), NULL, 10) : 0);
-    json_object_set_int_member (large, "objects", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 1), NULL, 10) : 0);
-    json_object_set_int_member (large, "bytes", objects ? g_ascii_strtoll (PQgetvalue (objects, 0, 2), NULL, 10) : 0);
+    json_object_set_int_member (large, "batches", batches);
+    json_object_set_int_member (large, "objects", objects);
+    json_object_set_int_member (large, "bytes", bytes);
     json_object_set_object_member (json_node_get_object (root), "large_objects", large);
   }
 
