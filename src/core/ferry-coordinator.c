@@ -3133,9 +3133,7 @@ ferry_coordinator_get_average_bytes_per_second (FerryCoordinator *self,
 {
   g_return_val_if_fail (FERRY_IS_COORDINATOR (self), 0);
 
-  if (elapsed <= 0 || self->bytes_done <= self->bytes_resumed)
-    return 0;
-  return (self->bytes_done - self->bytes_resumed) / elapsed;
+  return ferry_average_rate (self->bytes_done, self->bytes_resumed, elapsed);
 }
 
 /* The totals: estimates from the plan (bytes are COPY bytes once

@@ -278,17 +278,14 @@ double
 ferry_monitor_get_average_bytes_per_second (FerryMonitor *self)
 {
   const FerrySample *last;
-  guint64 resumed;
 
   g_return_val_if_fail (FERRY_IS_MONITOR (self), 0);
 
   if (self->samples->len < 2)
     return 0;
   last = &g_array_index (self->samples, FerrySample, self->samples->len - 1);
-  resumed = ferry_coordinator_get_bytes_resumed (self->coordinator);
-  if (last->elapsed <= 0 || last->bytes_done <= resumed)
-    return 0;
-  return (last->bytes_done - resumed) / last->elapsed;
+  return ferry_average_rate (last->bytes_done, ferry_coordinator_get_bytes_resumed (self->coordinator),
+                             last->elapsed);
 }
 
 /**

@@ -109,3 +109,22 @@ ferry_phase_to_string (const char *phase)
     return _("done");
   return phase;
 }
+
+/**
+ * ferry_average_rate:
+ * @done: bytes (or rows) done, those of earlier runs included
+ * @resumed: those of @done that earlier runs had copied
+ * @elapsed: seconds this run has taken
+ *
+ * What this run copied, per second: a resumed run's speed leaves out
+ * what it found already there.
+ */
+double
+ferry_average_rate (guint64 done,
+                    guint64 resumed,
+                    double  elapsed)
+{
+  if (elapsed <= 0 || done <= resumed)
+    return 0;
+  return (done - resumed) / elapsed;
+}

@@ -120,5 +120,8 @@ char       *ferry_format_bytes   (guint64     bytes);
 char       *ferry_format_clock   (double      seconds,
                                   const char *unknown);
 const char *ferry_phase_to_string (const char *phase);
+double      ferry_average_rate   (guint64     done,
+                                  guint64     resumed,
+                                  double      elapsed);
 
 G_END_DECLS

@@ -1738,8 +1738,7 @@ remote_get_figures (FerryFigureSource *source,
   figures->bytes_per_second = self->bytes_per_second;
   figures->eta_seconds = self->eta_seconds;
   figures->elapsed_seconds = ferry_remote_get_elapsed_seconds (self);
-  figures->average_bytes_per_second = self->elapsed > 0 && self->bytes_done > self->bytes_resumed
-                                       ? (self->bytes_done - self->bytes_resumed) / self->elapsed : 0;
+  figures->average_bytes_per_second = ferry_average_rate (self->bytes_done, self->bytes_resumed, self->elapsed);
   for (guint c = 0; c < FERRY_ERROR_CLASS_LAST; c++)
     figures->errors[c] = self->errors[c];
 }
