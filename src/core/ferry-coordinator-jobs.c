@@ -2031,6 +2031,12 @@ drop_indexes (FerryCoordinator  *self,
   return TRUE;
 }
 
+/* The triggers Ferry keeps from firing while it loads a table: the
+ * user's (not those of constraints), not clones on partitions (their
+ * parent's ENABLE/DISABLE takes them along), and only those that fire
+ * now in an ordinary session (ENABLE ALWAYS ones are left as they are). */
+#define SILENCED_TRIGGERS "NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgenabled = 'O'"
+
 static gboolean
 disable_triggers (FerryCoordinator  *self,
                   GHashTable        *journaled,
@@ -2049,7 +2055,7 @@ disable_triggers (FerryCoordinator  *self,
     " JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " JOIN targets t ON t.nspname = n.nspname AND t.relname = c.relname"
-    " WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgenabled = 'O'"
+    " WHERE " SILENCED_TRIGGERS
     " GROUP BY 1, 2 ORDER BY 1, 2",
     1, params, error);
   if (result == NULL)
@@ -2709,7 +2715,7 @@ disable_table_triggers (FerryCoordinator  *self,
     " FROM pg_catalog.pg_trigger tg"
     " JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgenabled = 'O'"
+    " WHERE " SILENCED_TRIGGERS
     "   AND c.oid IN (SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))"
     "                 UNION ALL SELECT relid FROM pg_catalog.pg_partition_tree("
     "                   pg_catalog.to_regclass(pg_catalog.format('%I.%I', $1::text, $2::text))))"
